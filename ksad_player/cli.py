@@ -1,0 +1,190 @@
+"""The `ksad-player` command: no subcommand opens the window; the rest drive the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ksad_player import __version__
+from ksad_player.core import catalog as catalog_mod
+from ksad_player.core.identify import Identified, display_path, identify_paths
+from ksad_player.core.matcher import Matcher
+from ksad_player.core.playqueue import ORDERS, build_queue
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _warn(message: str) -> None:
+    print(f"ksad-player: warning: {display_path(message)}", file=sys.stderr)
+
+
+def _load_catalog() -> catalog_mod.Catalog:
+    loaded = catalog_mod.load()
+    for w in loaded.warnings:
+        _warn(w)
+    return loaded.catalog
+
+
+def _record(item: Identified) -> dict[str, Any]:
+    t = item.tags
+    m = item.match
+    return {
+        "path": display_path(item.path),
+        "entry": m.entry_id if m else None,
+        "score": m.score if m else 0.0,
+        "title": t.title if t else None,
+        "artist": t.artist if t else None,
+        "error": item.error,
+    }
+
+
+def cmd_catalog_check(args: argparse.Namespace) -> int:
+    base = None
+    path = Path(args.file) if args.file else None
+    try:
+        if path is None:
+            cat = catalog_mod.load_file(catalog_mod.paths.builtin_catalog_path())
+            path = catalog_mod.paths.builtin_catalog_path()
+        else:
+            if args.overlay:
+                base = catalog_mod.load_file(catalog_mod.paths.builtin_catalog_path())
+            cat = catalog_mod.load_file(path, base=base)
+    except catalog_mod.CatalogError as exc:
+        print(f"{exc.origin}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    print(f"{path}: OK — {len(cat.entries)} entries, {len(cat.moods)} moods")
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    matcher = Matcher(_load_catalog())
+    results = identify_paths(args.paths, matcher, _warn)
+    if args.json:
+        json.dump([_record(r) for r in results], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for r in results:
+        rec = _record(r)
+        if rec["error"]:
+            print(f"!  {rec['path']}  ({rec['error']})")
+        elif rec["entry"]:
+            print(f"{rec['entry']}  {rec['score']:.2f}  {rec['path']}")
+        else:
+            print(f"-  {rec['path']}")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    cat = _load_catalog()
+    if cat.mood(args.mood) is None:
+        known = ", ".join(m.id for m in cat.moods)
+        print(f"ksad-player: error: unknown mood {args.mood!r}; choose from {known}", file=sys.stderr)
+        return 2
+    matcher = Matcher(cat)
+    matched = [
+        (r.tags, r.match.entry_id, r.match.score)
+        for r in identify_paths(args.paths, matcher, _warn)
+        if r.tags and r.match and r.match.entry_id
+    ]
+    rng = random.Random(args.seed)
+    items = build_queue(cat, args.mood, matched, order=args.order, rng=rng)
+    if args.json:
+        out = [
+            {
+                "position": n,
+                "entry": it.entry.id,
+                "title": it.title,
+                "artist": it.artist,
+                "path": display_path(it.path),
+                "duration": round(it.duration, 3),
+                "moods": list(it.entry.moods),
+                "blurb": it.blurb,
+                "content_note": it.entry.content_note,
+            }
+            for n, it in enumerate(items, 1)
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    if not items:
+        print(f"No songs for {args.mood} in these folders.")
+    for n, it in enumerate(items, 1):
+        print(f"{n:2}. {it.title} — {it.artist}  [{display_path(it.path)}]")
+        print(f"    {it.blurb}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="ksad-player",
+        usage="ksad-player [--demo] [PATH ...] | ksad-player COMMAND ...",
+        description="Sad K-pop, played by mood. Without a command the window opens; "
+        "PATHs given then are added to the library, --demo adds a demo library.",
+    )
+    p.add_argument("--version", action="version", version=f"ksad-player {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, prog="ksad-player")
+
+    c = sub.add_parser("catalog", help="inspect the catalog")
+    csub = c.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
+    chk = csub.add_parser("check", help="validate a catalog file (default: the built-in one)")
+    chk.add_argument("file", nargs="?", help="a catalog JSON file")
+    chk.add_argument("--overlay", action="store_true", help="check FILE as a user catalog over the built-in one")
+    chk.set_defaults(func=cmd_catalog_check)
+
+    m = sub.add_parser("match", help="say which catalog song each audio file is")
+    m.add_argument("paths", nargs="+", help="folders or files, walked recursively")
+    m.add_argument("--json", action="store_true", help="a JSON array on stdout")
+    m.set_defaults(func=cmd_match)
+
+    q = sub.add_parser("queue", help="the queue the player would play for a mood")
+    q.add_argument("--mood", required=True, help="a mood id, e.g. heartbreak")
+    q.add_argument("paths", nargs="+", help="folders or files, walked recursively")
+    q.add_argument("--order", choices=ORDERS, default="shuffle")
+    q.add_argument("--seed", type=int, default=None, help="make shuffle reproducible")
+    q.add_argument("--json", action="store_true", help="a JSON array on stdout")
+    q.set_defaults(func=cmd_queue)
+    return p
+
+
+def _split_gui_args(argv: list[str]) -> bool:
+    """True when argv names no subcommand, so it belongs to the window."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first not in {"catalog", "match", "queue"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if _split_gui_args(argv) and not {"-h", "--help", "--version"} & set(argv):
+        gui = _Parser(prog="ksad-player")
+        gui.add_argument("--demo", action="store_true")
+        gui.add_argument("paths", nargs="*")
+        args = gui.parse_args(argv)
+        return run_gui(args.paths, demo=args.demo)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+def run_gui(paths: list[str], *, demo: bool) -> int:
+    try:
+        from ksad_player.ui.app import run
+    except ImportError:
+        print(
+            "ksad-player: the window is not built yet; use a subcommand "
+            "(catalog check, match, queue). See --help.",
+            file=sys.stderr,
+        )
+        return 1
+    return run(paths, demo=demo)

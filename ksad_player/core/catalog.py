@@ -1,0 +1,349 @@
+"""The catalog: moods and the songs that belong to them, loaded and checked as data.
+
+The built-in catalog ships with the program; a user catalog may add moods and entries
+or override built-in entries field by field. A broken user catalog is reported and
+ignored, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ksad_player.core import paths
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+VERSION_KINDS = ("instrumental", "live", "remix", "cover", "acoustic", "sped-up", "language", "demo")
+SOURCE_KINDS = ("song", "music video", "drama OST")
+
+
+@dataclass(frozen=True)
+class Mood:
+    id: str
+    label: str
+    description: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Artist:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalog song, with everything the matcher and the player show."""
+
+    id: str
+    title: str
+    artists: tuple[Artist, ...]
+    moods: tuple[str, ...]
+    blurb: str
+    title_aliases: tuple[str, ...] = ()
+    artist: str = ""
+    artist_korean: str | None = None
+    year: int | None = None
+    album: str | None = None
+    drama: str | None = None
+    drama_korean: str | None = None
+    source_list: str | None = None
+    source_kind: str | None = None
+    content_note: str | None = None
+    intensity: int = 3
+    accepted_versions: tuple[str, ...] = ()
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title, *self.title_aliases)
+
+    @property
+    def credit(self) -> str:
+        return self.artist or " & ".join(a.name for a in self.artists)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    moods: tuple[Mood, ...]
+    entries: tuple[Entry, ...]
+    sources: tuple[Source, ...] = ()
+    _by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def mood(self, mood_id: str) -> Mood | None:
+        return next((m for m in self.moods if m.id == mood_id), None)
+
+    def source(self, source_id: str | None) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def entries_for(self, mood_id: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if mood_id in e.moods)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog file, named by where it is and which field."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}"
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be used, with every problem found in it."""
+
+    def __init__(self, origin: str, problems: list[Problem] | list[str]):
+        self.origin = origin
+        self.problems = [str(p) for p in problems]
+        super().__init__(f"{origin}: " + "; ".join(self.problems))
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; a syntax error names the file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(str(path), [f"cannot read: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            str(path), [f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"]
+        ) from exc
+
+
+def _str(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(_str(x) for x in v)
+
+
+def _check_mood(i: int, m: Any) -> list[Problem]:
+    if not isinstance(m, dict):
+        return [Problem(f"moods[{i}]", "-", "must be an object")]
+    where = f"mood {m.get('id')!r}" if isinstance(m.get("id"), str) else f"moods[{i}]"
+    out = []
+    if not (isinstance(m.get("id"), str) and SLUG.match(m["id"])):
+        out.append(Problem(where, "id", "must be a lower-case slug"))
+    for f in ("label", "description"):
+        if not _str(m.get(f)):
+            out.append(Problem(where, f, "must be a non-empty string"))
+    if not (isinstance(m.get("colour"), str) and COLOUR.match(m["colour"])):
+        out.append(Problem(where, "colour", "must be a colour like #a1b2c3"))
+    return out
+
+
+def _check_entry(where: str, e: dict[str, Any], mood_ids: set[str], partial: bool) -> list[Problem]:
+    """Field checks; `partial` entries (overrides) need only the fields they change."""
+    out: list[Problem] = []
+
+    def need(f: str) -> bool:
+        return f in e or not partial
+
+    if need("title") and not _str(e.get("title")):
+        out.append(Problem(where, "title", "must be a non-empty string"))
+    if need("blurb") and not _str(e.get("blurb")):
+        out.append(Problem(where, "blurb", "must be a non-empty string"))
+    if need("artists"):
+        arts = e.get("artists")
+        if not (isinstance(arts, list) and arts):
+            out.append(Problem(where, "artists", "must be a non-empty list"))
+        else:
+            for j, a in enumerate(arts):
+                if not (isinstance(a, dict) and _str(a.get("name"))):
+                    out.append(Problem(where, f"artists[{j}].name", "must be a non-empty string"))
+                elif "aliases" in a and not _str_list(a["aliases"]):
+                    out.append(Problem(where, f"artists[{j}].aliases", "must be a list of strings"))
+    if need("moods"):
+        moods = e.get("moods")
+        if not (isinstance(moods, list) and 1 <= len(moods) <= 3 and all(isinstance(x, str) for x in moods)):
+            out.append(Problem(where, "moods", "must list 1 to 3 mood ids"))
+        else:
+            for x in moods:
+                if x not in mood_ids:
+                    out.append(Problem(where, "moods", f"unknown mood {x!r}"))
+    for f in ("title_aliases", "accepted_versions"):
+        if f in e and not _str_list(e[f]):
+            out.append(Problem(where, f, "must be a list of strings"))
+    for v in e.get("accepted_versions") or []:
+        if isinstance(v, str) and v not in VERSION_KINDS:
+            out.append(Problem(where, "accepted_versions", f"unknown version {v!r}"))
+    for f in ("artist", "artist_korean", "album", "drama", "drama_korean", "content_note"):
+        if e.get(f) is not None and not _str(e[f]):
+            out.append(Problem(where, f, "must be a non-empty string or null"))
+    if e.get("year") is not None and not (isinstance(e["year"], int) and 1900 <= e["year"] <= 2100):
+        out.append(Problem(where, "year", "must be a year like 2016"))
+    if "intensity" in e and not (isinstance(e["intensity"], int) and 1 <= e["intensity"] <= 5):
+        out.append(Problem(where, "intensity", "must be a whole number from 1 to 5"))
+    src = e.get("source")
+    if src is not None and not (
+        isinstance(src, dict) and _str(src.get("list")) and src.get("kind") in SOURCE_KINDS
+    ):
+        out.append(Problem(where, "source", f"needs a list id and a kind in {SOURCE_KINDS}"))
+    return out
+
+
+def validate(data: Any, *, base: Catalog | None = None) -> list[Problem]:
+    """Every problem in a catalog document at once; `base` makes it a user overlay."""
+    if not isinstance(data, dict):
+        return [Problem("catalog", "-", "must be a JSON object with 'moods' and 'entries'")]
+    out: list[Problem] = []
+    moods = data.get("moods", [] if base else None)
+    entries = data.get("entries", [] if base else None)
+    if not isinstance(moods, list):
+        out.append(Problem("catalog", "moods", "must be a list"))
+        moods = []
+    if not isinstance(entries, list):
+        out.append(Problem("catalog", "entries", "must be a list"))
+        entries = []
+    for i, m in enumerate(moods):
+        out.extend(_check_mood(i, m))
+    mood_ids = {m.get("id") for m in moods if isinstance(m, dict)}
+    known_ids: set[str] = set()
+    if base:
+        mood_ids |= {m.id for m in base.moods}
+        known_ids = {e.id for e in base.entries}
+    seen: set[str] = set()
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            out.append(Problem(f"entries[{i}]", "-", "must be an object"))
+            continue
+        eid = e.get("id")
+        if not (isinstance(eid, str) and SLUG.match(eid)):
+            out.append(Problem(f"entries[{i}]", "id", "must be a lower-case slug"))
+            where = f"entries[{i}]"
+        else:
+            where = eid
+            if eid in seen:
+                out.append(Problem(where, "id", "appears more than once"))
+            seen.add(eid)
+        out.extend(_check_entry(where, e, mood_ids, partial=eid in known_ids))
+    if not base:
+        for mood in mood_ids:
+            if mood and not any(isinstance(e, dict) and mood in (e.get("moods") or []) for e in entries):
+                out.append(Problem(f"mood {mood!r}", "entries", "no entry has this mood"))
+    return out
+
+
+def _entry(d: Mapping[str, Any]) -> Entry:
+    src = d.get("source") or {}
+    return Entry(
+        id=d["id"],
+        title=d["title"].strip(),
+        artists=tuple(Artist(a["name"].strip(), tuple(a.get("aliases") or ())) for a in d["artists"]),
+        moods=tuple(d["moods"]),
+        blurb=d["blurb"].strip(),
+        title_aliases=tuple(d.get("title_aliases") or ()),
+        artist=d.get("artist") or "",
+        artist_korean=d.get("artist_korean"),
+        year=d.get("year"),
+        album=d.get("album"),
+        drama=d.get("drama"),
+        drama_korean=d.get("drama_korean"),
+        source_list=src.get("list"),
+        source_kind=src.get("kind"),
+        content_note=d.get("content_note"),
+        intensity=d.get("intensity", 3),
+        accepted_versions=tuple(d.get("accepted_versions") or ()),
+    )
+
+
+def _raw(entry: Entry) -> dict[str, Any]:
+    """An Entry back to its document form, so overrides can merge field by field."""
+    return {
+        "id": entry.id, "title": entry.title, "title_aliases": list(entry.title_aliases),
+        "artists": [{"name": a.name, "aliases": list(a.aliases)} for a in entry.artists],
+        "artist": entry.artist or None, "artist_korean": entry.artist_korean, "year": entry.year,
+        "album": entry.album, "drama": entry.drama, "drama_korean": entry.drama_korean,
+        "source": {"list": entry.source_list, "kind": entry.source_kind} if entry.source_list else None,
+        "moods": list(entry.moods), "content_note": entry.content_note,
+        "intensity": entry.intensity, "accepted_versions": list(entry.accepted_versions),
+        "blurb": entry.blurb,
+    }
+
+
+def build(data: Mapping[str, Any]) -> Catalog:
+    """A Catalog from an already validated document."""
+    return Catalog(
+        moods=tuple(Mood(m["id"], m["label"], m["description"], m["colour"]) for m in data["moods"]),
+        entries=tuple(_entry(e) for e in data["entries"]),
+        sources=tuple(Source(s["id"], s["label"], s["kind"]) for s in data.get("sources") or ()),
+    )
+
+
+def overlay(base: Catalog, data: Mapping[str, Any]) -> Catalog:
+    """The base catalog with a validated user document's moods and entries laid over it."""
+    moods = {m.id: m for m in base.moods}
+    for m in data.get("moods") or ():
+        moods[m["id"]] = Mood(m["id"], m["label"], m["description"], m["colour"])
+    entries: dict[str, Entry] = {e.id: e for e in base.entries}
+    for e in data.get("entries") or ():
+        merged = {**_raw(entries[e["id"]]), **e} if e["id"] in entries else e
+        entries[e["id"]] = _entry(merged)
+    sources = {s.id: s for s in base.sources}
+    for s in data.get("sources") or ():
+        if isinstance(s, dict) and _str(s.get("id")) and _str(s.get("label")):
+            sources[s["id"]] = Source(s["id"], s["label"], s.get("kind", "song"))
+    return Catalog(tuple(moods.values()), tuple(entries.values()), tuple(sources.values()))
+
+
+def load_file(path: Path, *, base: Catalog | None = None) -> Catalog:
+    """Load and validate one catalog file (as an overlay on `base` when given)."""
+    data = read_json(path)
+    problems = validate(data, base=base)
+    if problems:
+        raise CatalogError(str(path), problems)
+    return overlay(base, data) if base else build(data)
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    catalog: Catalog
+    warnings: tuple[str, ...] = ()
+
+
+def load(user_path: Path | None = None, builtin_path: Path | None = None) -> LoadedCatalog:
+    """The built-in catalog plus the user's overlay; a broken overlay becomes a warning."""
+    base = load_file(builtin_path or paths.builtin_catalog_path())
+    user = user_path if user_path is not None else paths.user_catalog_path()
+    if not user.exists():
+        return LoadedCatalog(base)
+    try:
+        return LoadedCatalog(load_file(user, base=base))
+    except CatalogError as exc:
+        msg = f"user catalog ignored, built-in catalog used: {exc}"
+        return LoadedCatalog(base, (msg,))
+
+
+def mood_counts(catalog: Catalog, entry_ids: Iterable[str]) -> dict[str, int]:
+    """How many distinct entries of each mood are among `entry_ids`."""
+    have = set(entry_ids)
+    return {m.id: sum(1 for e in catalog.entries_for(m.id) if e.id in have) for m in catalog.moods}

@@ -1,0 +1,47 @@
+"""Guessing artist and title from a path when the tags are missing or useless."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ksad_player.core.normalize import is_useless_artist
+
+_TRACK = re.compile(r"^\s*(?:(?:cd|disc)\s*\d+\s*[-.]?\s*)?(?:\d{1,2}\s*[-.]\s*)?\d{1,3}\s*(?:[-._)]\s*|\s+)(?=\S)", re.I)
+_SEP = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+_FOLDER_NOISE = re.compile(r"^(?:cd|disc|disk)\s*\d+$|^\d{4}$|^music$|^mp3s?$|^downloads?$", re.I)
+
+
+@dataclass(frozen=True)
+class PathGuess:
+    """What a file's name and folders suggest. `folder_artists` are weaker guesses."""
+
+    title: str
+    artists: tuple[str, ...]
+    folder_artists: tuple[str, ...]
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("_", " ").split())
+
+
+def guess(path: str | PurePath) -> PathGuess:
+    """'01 Artist - Title', 'Artist - Title', '01. Title' with the artist from a folder."""
+    p = PurePath(path)
+    stem = _clean(p.stem)
+    stem = _TRACK.sub("", stem, count=1) or stem
+    parts = [s.strip() for s in _SEP.split(stem, maxsplit=1)]
+    artists: tuple[str, ...] = ()
+    title = stem
+    if len(parts) == 2 and parts[0] and parts[1]:
+        artists, title = (parts[0],), parts[1]
+    folders: list[str] = []
+    for parent in list(p.parents)[:2]:
+        name = _clean(parent.name)
+        if not name or _FOLDER_NOISE.match(name) or is_useless_artist(name):
+            continue
+        # "Artist - Album" folders name the artist first.
+        left = _SEP.split(name, maxsplit=1)[0].strip()
+        folders.extend(dict.fromkeys(x for x in (left, name) if x))
+    return PathGuess(title.strip(), artists, tuple(dict.fromkeys(folders)))

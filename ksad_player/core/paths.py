@@ -1,0 +1,44 @@
+"""Where ksad-player reads and writes: XDG directories and the data shipped with it."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from platformdirs import user_cache_path, user_config_path, user_data_path
+
+APP = "ksad-player"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def config_dir() -> Path:
+    """$XDG_CONFIG_HOME/ksad-player (platformdirs honours the XDG variables)."""
+    return user_config_path(APP)
+
+
+def data_dir() -> Path:
+    return user_data_path(APP)
+
+
+def cache_dir() -> Path:
+    return user_cache_path(APP)
+
+
+def user_catalog_path() -> Path:
+    return config_dir() / "catalog.json"
+
+
+def _shipped(name: str) -> Path:
+    """A file in the wheel's ksad_player/data, or at the checkout's top level when editable."""
+    packaged = importlib.resources.files("ksad_player") / "data" / name
+    if packaged.is_file() or packaged.is_dir():
+        return Path(str(packaged))
+    return _CHECKOUT / name
+
+
+def builtin_catalog_path() -> Path:
+    return _shipped("catalog.json")
+
+
+def resources_dir() -> Path:
+    return _shipped("resources")

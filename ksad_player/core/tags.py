@@ -1,0 +1,249 @@
+"""Reading what a music file says about itself, whatever the format and however broken.
+
+`read_tags` never raises for a user's file: it returns Tags, or the reason it could not.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import mutagen
+from mutagen.apev2 import APEv2
+from mutagen.asf import ASF
+from mutagen.flac import FLAC
+from mutagen.id3 import ID3, Encoding
+from mutagen.mp4 import MP4
+
+from ksad_player.core import filenames, mojibake
+from ksad_player.core.normalize import is_useless_artist, is_useless_title
+
+AUDIO_EXTENSIONS = frozenset(
+    ".mp3 .mp2 .flac .ogg .oga .opus .m4a .m4b .mp4 .aac .alac .wma .asf .wav .wave .aif .aiff "
+    ".aifc .ape .wv .mpc .mp+ .mpp .spx".split()
+)
+_LOSSLESS = {"FLAC", "WAVE", "AIFF", "WavPack", "MonkeysAudio", "ALAC", "TrueAudio", "OptimFROG"}
+
+
+@dataclass(frozen=True)
+class Tags:
+    """A file's tags as read (after repair), plus what matching and queueing weigh."""
+
+    path: str
+    format: str = ""
+    title: str = ""
+    artists: tuple[str, ...] = ()
+    album: str = ""
+    albumartist: str = ""
+    tracknumber: int | None = None
+    duration: float = 0.0
+    has_cover: bool = False
+    lossless: bool = False
+    bitrate: int = 0
+    title_source: str = "tag"  # "tag" or "filename"
+    artist_source: str = "tag"  # "tag", "filename", "albumartist", "folder" or "none"
+    folder_artists: tuple[str, ...] = ()
+    repaired: bool = False
+    warning: str | None = None
+
+    @property
+    def artist(self) -> str:
+        return ", ".join(self.artists)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    path: str
+    tags: Tags | None = None
+    error: str | None = None
+    size: int = 0
+    mtime_ns: int = 0
+
+
+def _first_int(value: Any) -> int | None:
+    text = str(value[0] if isinstance(value, list | tuple) and value else value or "")
+    head = text.split("/")[0].strip()
+    return int(head) if head.isdigit() else None
+
+
+class _Fields:
+    """Collects text fields, repairing mis-decoded Hangul where the format allows it."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[str]] = {}
+        self.repaired = False
+
+    def add(self, name: str, texts: Any, *, latin1: bool = False) -> None:
+        if texts is None:
+            return
+        if isinstance(texts, str | bytes) or not hasattr(texts, "__iter__"):
+            texts = [texts]
+        out = self.values.setdefault(name, [])
+        for t in texts:
+            s = t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
+            s = s.replace("\x00", " ").strip()
+            if latin1:
+                fixed = mojibake.repair(s)
+                if fixed is not None:
+                    s, self.repaired = fixed, True
+            if s:
+                out.append(s)
+
+    def one(self, name: str) -> str:
+        return (self.values.get(name) or [""])[0]
+
+
+def _from_id3(tags: ID3, f: _Fields) -> bool:
+    names = {"TIT2": "title", "TPE1": "artist", "TALB": "album", "TPE2": "albumartist", "TRCK": "track"}
+    for frame_id, name in names.items():
+        for frame in tags.getall(frame_id):
+            f.add(name, frame.text, latin1=frame.encoding == Encoding.LATIN1)
+    return bool(tags.getall("APIC"))
+
+
+def _from_vorbis(tags: Any, f: _Fields) -> bool:
+    for name, keys in {
+        "title": ("title",), "artist": ("artist",), "album": ("album",),
+        "albumartist": ("albumartist", "album artist"), "track": ("tracknumber",),
+    }.items():
+        for k in keys:
+            f.add(name, tags.get(k))
+    return "metadata_block_picture" in tags or "coverart" in tags
+
+
+def _from_mp4(tags: Any, f: _Fields) -> bool:
+    for name, k in {"title": "©nam", "artist": "©ART", "album": "©alb", "albumartist": "aART"}.items():
+        f.add(name, tags.get(k))
+    trkn = tags.get("trkn")
+    if trkn:
+        f.add("track", str(trkn[0][0]))
+    return bool(tags.get("covr"))
+
+
+def _from_asf(tags: Any, f: _Fields) -> bool:
+    for name, k in {
+        "title": "Title", "artist": "Author", "album": "WM/AlbumTitle",
+        "albumartist": "WM/AlbumArtist", "track": "WM/TrackNumber",
+    }.items():
+        f.add(name, [str(v) for v in tags.get(k, [])])
+    return bool(tags.get("WM/Picture"))
+
+
+def _from_ape(tags: Any, f: _Fields) -> bool:
+    for name, k in {
+        "title": "Title", "artist": "Artist", "album": "Album",
+        "albumartist": "Album Artist", "track": "Track",
+    }.items():
+        if k in tags:
+            f.add(name, list(tags[k]))
+    return any(k.lower().startswith("cover art") for k in tags)
+
+
+def _format_name(audio: Any) -> str:
+    name = type(audio).__name__
+    if isinstance(audio, MP4):
+        codec = getattr(audio.info, "codec", "") or ""
+        return "ALAC" if codec.startswith("alac") else "AAC"
+    return {"OggVorbis": "Vorbis", "OggOpus": "Opus", "OggFLAC": "FLAC"}.get(name, name)
+
+
+def _extract(audio: Any, f: _Fields) -> bool:
+    """Fill `f` from whichever tag system the file carries; True when a cover is embedded."""
+    tags = audio.tags
+    cover = False
+    if isinstance(audio, FLAC):
+        cover = bool(audio.pictures)
+    if tags is None:
+        return cover
+    if isinstance(tags, ID3):
+        return _from_id3(tags, f) or cover
+    if isinstance(audio, MP4):
+        return _from_mp4(tags, f)
+    if isinstance(audio, ASF):
+        return _from_asf(tags, f)
+    if isinstance(tags, APEv2):
+        return _from_ape(tags, f)
+    return _from_vorbis(tags, f) or cover
+
+
+def _apply_fallbacks(t: Tags) -> Tags:
+    """Fill useless title or artist fields from the file name and folders."""
+    guess = filenames.guess(t.path)
+    changes: dict[str, Any] = {"folder_artists": guess.folder_artists}
+    if is_useless_title(t.title):
+        changes.update(title=guess.title, title_source="filename")
+    if not [a for a in t.artists if not is_useless_artist(a)]:
+        if t.albumartist and not is_useless_artist(t.albumartist):
+            changes.update(artists=(t.albumartist,), artist_source="albumartist")
+        elif guess.artists:
+            changes.update(artists=guess.artists, artist_source="filename")
+        else:
+            changes.update(artists=(), artist_source="folder" if guess.folder_artists else "none")
+    return replace(t, **changes)
+
+
+def _mislabel_warning(path: str, fmt: str) -> str | None:
+    ext = os.path.splitext(path)[1].lower()
+    expected = {
+        ".mp3": {"MP3", "EasyMP3"}, ".flac": {"FLAC"}, ".ogg": {"Vorbis", "Opus", "FLAC", "OggSpeex", "OggTheora"},
+        ".opus": {"Opus"}, ".m4a": {"AAC", "ALAC"}, ".wma": {"ASF"}, ".wav": {"WAVE"},
+        ".aiff": {"AIFF"}, ".aif": {"AIFF"}, ".wv": {"WavPack"}, ".ape": {"MonkeysAudio"},
+    }.get(ext)
+    if expected and fmt not in expected:
+        return f"named {ext} but the content is {fmt}; read by content"
+    return None
+
+
+def read_tags(path: str | os.PathLike[str]) -> ReadResult:
+    """Tags for one file, or the reason there are none; never raises for bad files."""
+    spath = os.fspath(path)
+    try:
+        st = os.stat(spath)
+    except OSError as exc:
+        return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}")
+    base = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    if st.st_size == 0:
+        return ReadResult(spath, error="empty file (0 bytes)", **base)
+    try:
+        audio = mutagen.File(spath)
+    except PermissionError as exc:
+        return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}", **base)
+    except OSError as exc:
+        return ReadResult(spath, error=f"cannot read: {exc.strerror or exc}", **base)
+    except Exception as exc:  # mutagen raises many kinds on damaged data
+        reason = str(exc).strip() or type(exc).__name__
+        return ReadResult(spath, error=f"damaged or truncated audio: {reason}", **base)
+    if audio is None:
+        return ReadResult(spath, error="not a recognised audio format", **base)
+    f = _Fields()
+    try:
+        has_cover = _extract(audio, f)
+    except Exception as exc:
+        return ReadResult(spath, error=f"unreadable tags: {exc}", **base)
+    info = audio.info
+    fmt = _format_name(audio)
+    length = float(getattr(info, "length", 0.0) or 0.0)
+    if length <= 0 and not f.values:
+        return ReadResult(spath, error=f"no audio data in this {fmt} file", **base)
+    tags = Tags(
+        path=spath,
+        format=fmt,
+        title=f.one("title"),
+        artists=tuple(dict.fromkeys(f.values.get("artist", []))),
+        album=f.one("album"),
+        albumartist=f.one("albumartist"),
+        tracknumber=_first_int(f.one("track")),
+        duration=length,
+        has_cover=has_cover,
+        lossless=fmt in _LOSSLESS,
+        bitrate=int(getattr(info, "bitrate", 0) or 0),
+        repaired=f.repaired,
+        warning=_mislabel_warning(spath, fmt),
+    )
+    return ReadResult(spath, tags=_apply_fallbacks(tags), **base)
+
+
+def is_audio_name(name: str) -> bool:
+    return Path(name).suffix.lower() in AUDIO_EXTENSIONS
