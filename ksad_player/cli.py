@@ -90,7 +90,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
     cat = _load_catalog()
     if cat.mood(args.mood) is None:
         known = ", ".join(m.id for m in cat.moods)
-        print(f"ksad-player: error: unknown mood {args.mood!r}; choose from {known}", file=sys.stderr)
+        print(
+            f"ksad-player: error: unknown mood {args.mood!r}; choose from {known}", file=sys.stderr
+        )
         return 2
     matcher = Matcher(cat)
     matched = [
@@ -140,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     csub = c.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
     chk = csub.add_parser("check", help="validate a catalog file (default: the built-in one)")
     chk.add_argument("file", nargs="?", help="a catalog JSON file")
-    chk.add_argument("--overlay", action="store_true", help="check FILE as a user catalog over the built-in one")
+    chk.add_argument(
+        "--overlay", action="store_true", help="check FILE as a user catalog over the built-in one"
+    )
     chk.set_defaults(func=cmd_catalog_check)
 
     m = sub.add_parser("match", help="say which catalog song each audio file is")

@@ -15,9 +15,16 @@ from ksad_player.core.tagwriter import TagSpec, write_tags
 
 DATA = Path(__file__).parent / "data"
 TEMPLATES = {
-    "mp3": "clip.mp3", "flac": "clip.flac", "ogg": "clip.ogg", "opus": "clip.opus",
-    "m4a": "clip.m4a", "alac": "clip-alac.m4a", "wma": "clip.wma", "wav": "clip.wav",
-    "aiff": "clip.aiff", "wv": "clip.wv",
+    "mp3": "clip.mp3",
+    "flac": "clip.flac",
+    "ogg": "clip.ogg",
+    "opus": "clip.opus",
+    "m4a": "clip.m4a",
+    "alac": "clip-alac.m4a",
+    "wma": "clip.wma",
+    "wav": "clip.wav",
+    "aiff": "clip.aiff",
+    "wv": "clip.wv",
 }
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -45,10 +52,19 @@ MakeTrack = Callable[..., Path]
 def make_track(tmp_path: Path) -> MakeTrack:
     """make_track('mp3', 'Artist/01 x.mp3', title=..., artists=(...), **write options)."""
 
-    def make(fmt: str, rel: str | None = None, *, title: str | None = None,
-             artists: tuple[str, ...] | list[str] = (), album: str | None = None,
-             albumartist: str | None = None, track: int | None = None,
-             cover: bytes | None = None, root: Path | None = None, **options: object) -> Path:
+    def make(
+        fmt: str,
+        rel: str | None = None,
+        *,
+        title: str | None = None,
+        artists: tuple[str, ...] | list[str] = (),
+        album: str | None = None,
+        albumartist: str | None = None,
+        track: int | None = None,
+        cover: bytes | None = None,
+        root: Path | None = None,
+        **options: object,
+    ) -> Path:
         ext = Path(TEMPLATES[fmt]).suffix
         rel = rel or f"{fmt}-{len(list(tmp_path.rglob('*')))}{ext}"
         dest = copy_template(fmt, (root or tmp_path / "lib") / rel)

@@ -18,7 +18,16 @@ from ksad_player.core import paths
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-VERSION_KINDS = ("instrumental", "live", "remix", "cover", "acoustic", "sped-up", "language", "demo")
+VERSION_KINDS = (
+    "instrumental",
+    "live",
+    "remix",
+    "cover",
+    "acoustic",
+    "sped-up",
+    "language",
+    "demo",
+)
 SOURCE_KINDS = ("song", "music video", "drama OST")
 
 
@@ -184,7 +193,11 @@ def _check_entry(where: str, e: dict[str, Any], mood_ids: set[str], partial: boo
                     out.append(Problem(where, f"artists[{j}].aliases", "must be a list of strings"))
     if need("moods"):
         moods = e.get("moods")
-        if not (isinstance(moods, list) and 1 <= len(moods) <= 3 and all(isinstance(x, str) for x in moods)):
+        if not (
+            isinstance(moods, list)
+            and 1 <= len(moods) <= 3
+            and all(isinstance(x, str) for x in moods)
+        ):
             out.append(Problem(where, "moods", "must list 1 to 3 mood ids"))
         else:
             for x in moods:
@@ -248,7 +261,9 @@ def validate(data: Any, *, base: Catalog | None = None) -> list[Problem]:
         out.extend(_check_entry(where, e, mood_ids, partial=eid in known_ids))
     if not base:
         for mood in mood_ids:
-            if mood and not any(isinstance(e, dict) and mood in (e.get("moods") or []) for e in entries):
+            if mood and not any(
+                isinstance(e, dict) and mood in (e.get("moods") or []) for e in entries
+            ):
                 out.append(Problem(f"mood {mood!r}", "entries", "no entry has this mood"))
     return out
 
@@ -258,7 +273,9 @@ def _entry(d: Mapping[str, Any]) -> Entry:
     return Entry(
         id=d["id"],
         title=d["title"].strip(),
-        artists=tuple(Artist(a["name"].strip(), tuple(a.get("aliases") or ())) for a in d["artists"]),
+        artists=tuple(
+            Artist(a["name"].strip(), tuple(a.get("aliases") or ())) for a in d["artists"]
+        ),
         moods=tuple(d["moods"]),
         blurb=d["blurb"].strip(),
         title_aliases=tuple(d.get("title_aliases") or ()),
@@ -279,13 +296,23 @@ def _entry(d: Mapping[str, Any]) -> Entry:
 def _raw(entry: Entry) -> dict[str, Any]:
     """An Entry back to its document form, so overrides can merge field by field."""
     return {
-        "id": entry.id, "title": entry.title, "title_aliases": list(entry.title_aliases),
+        "id": entry.id,
+        "title": entry.title,
+        "title_aliases": list(entry.title_aliases),
         "artists": [{"name": a.name, "aliases": list(a.aliases)} for a in entry.artists],
-        "artist": entry.artist or None, "artist_korean": entry.artist_korean, "year": entry.year,
-        "album": entry.album, "drama": entry.drama, "drama_korean": entry.drama_korean,
-        "source": {"list": entry.source_list, "kind": entry.source_kind} if entry.source_list else None,
-        "moods": list(entry.moods), "content_note": entry.content_note,
-        "intensity": entry.intensity, "accepted_versions": list(entry.accepted_versions),
+        "artist": entry.artist or None,
+        "artist_korean": entry.artist_korean,
+        "year": entry.year,
+        "album": entry.album,
+        "drama": entry.drama,
+        "drama_korean": entry.drama_korean,
+        "source": {"list": entry.source_list, "kind": entry.source_kind}
+        if entry.source_list
+        else None,
+        "moods": list(entry.moods),
+        "content_note": entry.content_note,
+        "intensity": entry.intensity,
+        "accepted_versions": list(entry.accepted_versions),
         "blurb": entry.blurb,
     }
 
@@ -293,7 +320,9 @@ def _raw(entry: Entry) -> dict[str, Any]:
 def build(data: Mapping[str, Any]) -> Catalog:
     """A Catalog from an already validated document."""
     return Catalog(
-        moods=tuple(Mood(m["id"], m["label"], m["description"], m["colour"]) for m in data["moods"]),
+        moods=tuple(
+            Mood(m["id"], m["label"], m["description"], m["colour"]) for m in data["moods"]
+        ),
         entries=tuple(_entry(e) for e in data["entries"]),
         sources=tuple(Source(s["id"], s["label"], s["kind"]) for s in data.get("sources") or ()),
     )

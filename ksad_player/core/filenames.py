@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from ksad_player.core.normalize import is_useless_artist
 
-_TRACK = re.compile(r"^\s*(?:(?:cd|disc)\s*\d+\s*[-.]?\s*)?(?:\d{1,2}\s*[-.]\s*)?\d{1,3}\s*(?:[-._)]\s*|\s+)(?=\S)", re.I)
+_TRACK = re.compile(
+    r"^\s*(?:(?:cd|disc)\s*\d+\s*[-.]?\s*)?(?:\d{1,2}\s*[-.]\s*)?\d{1,3}\s*(?:[-._)]\s*|\s+)(?=\S)",
+    re.I,
+)
 _SEP = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
 _FOLDER_NOISE = re.compile(r"^(?:cd|disc|disk)\s*\d+$|^\d{4}$|^music$|^mp3s?$|^downloads?$", re.I)
 
@@ -22,8 +26,22 @@ class PathGuess:
     folder_artists: tuple[str, ...]
 
 
+def readable(name: str) -> str:
+    """A file or folder name as text: undecodable bytes tried as CP949 (old Korean
+    Windows), else shown as U+FFFD."""
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp949")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.replace("_", " ").split())
+    return " ".join(readable(text).replace("_", " ").split())
 
 
 def guess(path: str | PurePath) -> PathGuess:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ksad_player.core.catalog import Catalog, Entry
@@ -22,6 +21,7 @@ from ksad_player.core.normalize import (
     parse_artists,
     parse_title,
     roman_key,
+    sound_key,
 )
 from ksad_player.core.tags import Tags
 
@@ -99,6 +99,8 @@ class Matcher:
                     for k in (key(n), roman_key(n)):
                         if k:
                             keys.setdefault(k, n)
+                    if not has_hangul(n) and len(key(n)) >= 6:
+                        keys.setdefault("~" + sound_key(n), n)
                 per_artist.append(keys)
             self._artists.append(per_artist)
         for k in self._titles:
@@ -146,13 +148,13 @@ class Matcher:
         rk = roman_key(name)
         if rk and rk in keys:
             return self.w.romanized, keys[rk]
+        if rk and "~" + sound_key(name) in keys:
+            return self.w.romanized, keys["~" + sound_key(name)]
         best = (0.0, "")
         for ak, alias in keys.items():
-            if min(len(k), len(ak)) >= self.w.fuzzy_min_length:
-                if Levenshtein.distance(k, ak, score_cutoff=1) <= 1:
-                    best = max(best, (self.w.typo, alias))
-            if rk and len(rk) >= 6 and fuzz.ratio(rk, ak) >= 90:
-                best = max(best, (self.w.romanized * 0.95, alias))
+            long_enough = min(len(k), len(ak)) >= self.w.fuzzy_min_length
+            if ak[0] != "~" and long_enough and Levenshtein.distance(k, ak, score_cutoff=1) <= 1:
+                best = max(best, (self.w.typo, alias))
         return best
 
     def _artist_score(
@@ -161,9 +163,7 @@ class Matcher:
         per_artist = self._artists[i]
         matched: list[Reason] = []
         for keys in per_artist:
-            best = max(
-                ((*self._name_score(n, keys), n) for n in names), default=(0.0, "", "")
-            )
+            best = max(((*self._name_score(n, keys), n) for n in names), default=(0.0, "", ""))
             if best[0] >= self.w.min_artist:
                 matched.append(Reason("artist", best[2], best[1], best[0]))
         if matched:
@@ -200,14 +200,28 @@ class Matcher:
         return best
 
     def _judge(
-        self, entry: Entry, i: int, ts: float, alias: str, title_key: str, read: str,
-        tags: Tags, names: tuple[str, ...], hints: tuple[str, ...],
+        self,
+        entry: Entry,
+        i: int,
+        ts: float,
+        alias: str,
+        title_key: str,
+        read: str,
+        tags: Tags,
+        names: tuple[str, ...],
+        hints: tuple[str, ...],
     ) -> Match:
         title_reason = Reason("title", read, alias, ts, "" if ts == 1.0 else "one letter differs")
-        bad_versions = [v for v in parse_title(tags.title).versions if v not in entry.accepted_versions]
+        bad_versions = [
+            v for v in parse_title(tags.title).versions if v not in entry.accepted_versions
+        ]
         if bad_versions:
-            return Match(None, round(self.w.title * ts, 4), (title_reason,),
-                         f"{entry.id}: a {bad_versions[0]} version is not the catalog's recording")
+            return Match(
+                None,
+                round(self.w.title * ts, 4),
+                (title_reason,),
+                f"{entry.id}: a {bad_versions[0]} version is not the catalog's recording",
+            )
         if ts < self.w.min_title:
             return Match(None, round(self.w.title * ts, 4), (title_reason,), "title too far")
         folder = parse_artists(list(tags.folder_artists)).primary if not names else ()
@@ -219,8 +233,15 @@ class Matcher:
         artist_known = bool(names)
         if not artist_known and ts == 1.0 and self._distinctive(title_key, alias):
             note = Reason("artist", "", "", 0.0, "artist unknown; title is distinctive")
-            return Match(entry.id, self.w.title_only, (title_reason, note),
-                         f"distinctive title alone names {entry.id}")
-        why = "artist unknown and title not distinctive" if not artist_known else (
-            f"same title, but {', '.join(names[:2]) or 'the artist'} is not {entry.credit}")
+            return Match(
+                entry.id,
+                self.w.title_only,
+                (title_reason, note),
+                f"distinctive title alone names {entry.id}",
+            )
+        why = (
+            "artist unknown and title not distinctive"
+            if not artist_known
+            else (f"same title, but {', '.join(names[:2]) or 'the artist'} is not {entry.credit}")
+        )
         return Match(None, score, reasons, why)

@@ -34,7 +34,10 @@ _FEAT = re.compile(
 )
 # Versions that are a different recording from the catalog's song.
 _VERSIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("instrumental", re.compile(r"\b(?:inst\.?|instrumental|mr|karaoke|off\s*vocal)\b|연주곡|반주", re.I)),
+    (
+        "instrumental",
+        re.compile(r"\b(?:inst\.?|instrumental|mr|karaoke|off\s*vocal)\b|연주곡|반주", re.I),
+    ),
     ("live", re.compile(r"\blive\b|라이브", re.I)),
     ("remix", re.compile(r"\b(?:remix|rmx|mix)\b|리믹스", re.I)),
     ("cover", re.compile(r"\bcover(?:ed)?\b|커버", re.I)),
@@ -55,8 +58,21 @@ _ARTIST_SPLIT = re.compile(
 _POSSESSIVE = re.compile(r"^(?P<group>.+?)'s\s+(?P<name>.+)$", re.IGNORECASE)
 
 _USELESS_ARTISTS = {
-    "", "unknown", "unknownartist", "artist", "variousartists", "various", "va", "none", "null",
-    "unknownartists", "noartist", "아티스트", "알수없는아티스트", "알수없음", "여러아티스트",
+    "",
+    "unknown",
+    "unknownartist",
+    "artist",
+    "variousartists",
+    "various",
+    "va",
+    "none",
+    "null",
+    "unknownartists",
+    "noartist",
+    "아티스트",
+    "알수없는아티스트",
+    "알수없음",
+    "여러아티스트",
 }
 _USELESS_TITLE = re.compile(
     r"^(?:|track\s*\d*|트랙\s*\d*|unknown(?:\s+title)?|audio\s*track\s*\d*|\d+|"
@@ -84,6 +100,28 @@ def roman_key(text: str) -> str:
     if not _HANGUL.search(text or ""):
         return ""
     return key(anyascii(unicodedata.normalize("NFC", text)))
+
+
+_SOUNDS = (
+    ("eo", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("wo", "u"),
+    ("g", "k"),
+    ("b", "p"),
+    ("d", "t"),
+    ("r", "l"),
+    ("sh", "s"),
+)
+
+
+@lru_cache(maxsize=65536)
+def sound_key(text: str) -> str:
+    """A loose key on which romanizations of one Korean name agree (Jeong/Jung, Hun/Hoon)."""
+    out = key(anyascii(unicodedata.normalize("NFC", text or ""))).lower()
+    for a, b in _SOUNDS:
+        out = out.replace(a, b)
+    return out
 
 
 def has_hangul(text: str) -> bool:
@@ -119,7 +157,7 @@ def parse_title(raw: str, *, from_file_name: bool = False) -> TitleInfo:
         text = _TRACK_PREFIX.sub("", text, count=1)
     elif numbered:
         # "01. Fine" in a title tag: offer both readings, the artist decides.
-        return _merge(_parse(text), _parse(text[numbered.end():]))
+        return _merge(_parse(text), _parse(text[numbered.end() :]))
     return _parse(text)
 
 
@@ -198,7 +236,7 @@ def parse_artists(values: tuple[str, ...] | list[str]) -> ArtistInfo:
             continue
         primary.append(value)  # the whole credit may itself be an alias ("TOMORROW X TOGETHER")
         inside = [m.group(1) for m in _BRACKETS.finditer(value)]
-        outside = _BRACKETS.sub(" , ", value)
+        outside = _BRACKETS.sub(" ", value)
         for name in split_artist_names(outside):
             m = _POSSESSIVE.match(name)
             if m:

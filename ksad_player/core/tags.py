@@ -21,8 +21,32 @@ from ksad_player.core import filenames, mojibake
 from ksad_player.core.normalize import is_useless_artist, is_useless_title
 
 AUDIO_EXTENSIONS = frozenset(
-    ".mp3 .mp2 .flac .ogg .oga .opus .m4a .m4b .mp4 .aac .alac .wma .asf .wav .wave .aif .aiff "
-    ".aifc .ape .wv .mpc .mp+ .mpp .spx".split()
+    [
+        ".mp3",
+        ".mp2",
+        ".flac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".m4a",
+        ".m4b",
+        ".mp4",
+        ".aac",
+        ".alac",
+        ".wma",
+        ".asf",
+        ".wav",
+        ".wave",
+        ".aif",
+        ".aiff",
+        ".aifc",
+        ".ape",
+        ".wv",
+        ".mpc",
+        ".mp+",
+        ".mpp",
+        ".spx",
+    ]
 )
 _LOSSLESS = {"FLAC", "WAVE", "AIFF", "WavPack", "MonkeysAudio", "ALAC", "TrueAudio", "OptimFROG"}
 
@@ -96,7 +120,13 @@ class _Fields:
 
 
 def _from_id3(tags: ID3, f: _Fields) -> bool:
-    names = {"TIT2": "title", "TPE1": "artist", "TALB": "album", "TPE2": "albumartist", "TRCK": "track"}
+    names = {
+        "TIT2": "title",
+        "TPE1": "artist",
+        "TALB": "album",
+        "TPE2": "albumartist",
+        "TRCK": "track",
+    }
     for frame_id, name in names.items():
         for frame in tags.getall(frame_id):
             f.add(name, frame.text, latin1=frame.encoding == Encoding.LATIN1)
@@ -105,8 +135,11 @@ def _from_id3(tags: ID3, f: _Fields) -> bool:
 
 def _from_vorbis(tags: Any, f: _Fields) -> bool:
     for name, keys in {
-        "title": ("title",), "artist": ("artist",), "album": ("album",),
-        "albumartist": ("albumartist", "album artist"), "track": ("tracknumber",),
+        "title": ("title",),
+        "artist": ("artist",),
+        "album": ("album",),
+        "albumartist": ("albumartist", "album artist"),
+        "track": ("tracknumber",),
     }.items():
         for k in keys:
             f.add(name, tags.get(k))
@@ -114,7 +147,12 @@ def _from_vorbis(tags: Any, f: _Fields) -> bool:
 
 
 def _from_mp4(tags: Any, f: _Fields) -> bool:
-    for name, k in {"title": "©nam", "artist": "©ART", "album": "©alb", "albumartist": "aART"}.items():
+    for name, k in {
+        "title": "©nam",
+        "artist": "©ART",
+        "album": "©alb",
+        "albumartist": "aART",
+    }.items():
         f.add(name, tags.get(k))
     trkn = tags.get("trkn")
     if trkn:
@@ -124,8 +162,11 @@ def _from_mp4(tags: Any, f: _Fields) -> bool:
 
 def _from_asf(tags: Any, f: _Fields) -> bool:
     for name, k in {
-        "title": "Title", "artist": "Author", "album": "WM/AlbumTitle",
-        "albumartist": "WM/AlbumArtist", "track": "WM/TrackNumber",
+        "title": "Title",
+        "artist": "Author",
+        "album": "WM/AlbumTitle",
+        "albumartist": "WM/AlbumArtist",
+        "track": "WM/TrackNumber",
     }.items():
         f.add(name, [str(v) for v in tags.get(k, [])])
     return bool(tags.get("WM/Picture"))
@@ -133,8 +174,11 @@ def _from_asf(tags: Any, f: _Fields) -> bool:
 
 def _from_ape(tags: Any, f: _Fields) -> bool:
     for name, k in {
-        "title": "Title", "artist": "Artist", "album": "Album",
-        "albumartist": "Album Artist", "track": "Track",
+        "title": "Title",
+        "artist": "Artist",
+        "album": "Album",
+        "albumartist": "Album Artist",
+        "track": "Track",
     }.items():
         if k in tags:
             f.add(name, list(tags[k]))
@@ -187,9 +231,17 @@ def _apply_fallbacks(t: Tags) -> Tags:
 def _mislabel_warning(path: str, fmt: str) -> str | None:
     ext = os.path.splitext(path)[1].lower()
     expected = {
-        ".mp3": {"MP3", "EasyMP3"}, ".flac": {"FLAC"}, ".ogg": {"Vorbis", "Opus", "FLAC", "OggSpeex", "OggTheora"},
-        ".opus": {"Opus"}, ".m4a": {"AAC", "ALAC"}, ".wma": {"ASF"}, ".wav": {"WAVE"},
-        ".aiff": {"AIFF"}, ".aif": {"AIFF"}, ".wv": {"WavPack"}, ".ape": {"MonkeysAudio"},
+        ".mp3": {"MP3", "EasyMP3"},
+        ".flac": {"FLAC"},
+        ".ogg": {"Vorbis", "Opus", "FLAC", "OggSpeex", "OggTheora"},
+        ".opus": {"Opus"},
+        ".m4a": {"AAC", "ALAC"},
+        ".wma": {"ASF"},
+        ".wav": {"WAVE"},
+        ".aiff": {"AIFF"},
+        ".aif": {"AIFF"},
+        ".wv": {"WavPack"},
+        ".ape": {"MonkeysAudio"},
     }.get(ext)
     if expected and fmt not in expected:
         return f"named {ext} but the content is {fmt}; read by content"
@@ -213,6 +265,11 @@ def read_tags(path: str | os.PathLike[str]) -> ReadResult:
     except OSError as exc:
         return ReadResult(spath, error=f"cannot read: {exc.strerror or exc}", **base)
     except Exception as exc:  # mutagen raises many kinds on damaged data
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, PermissionError):
+            return ReadResult(spath, error=f"cannot open: {cause.strerror}", **base)
+        if isinstance(cause, OSError) and not isinstance(cause, EOFError):
+            return ReadResult(spath, error=f"cannot read: {cause.strerror or cause}", **base)
         reason = str(exc).strip() or type(exc).__name__
         return ReadResult(spath, error=f"damaged or truncated audio: {reason}", **base)
     if audio is None:

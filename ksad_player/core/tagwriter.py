@@ -33,9 +33,15 @@ def _cp949_as_latin1(text: str) -> str:
     return text.encode("cp949").decode("latin-1")
 
 
-def _write_id3(path: str, spec: TagSpec, *, version: int, cp949: bool, v1: bool, container: object) -> None:
+def _write_id3(
+    path: str, spec: TagSpec, *, version: int, cp949: bool, v1: bool, container: object
+) -> None:
     tags = id3.ID3()
-    enc = id3.Encoding.LATIN1 if cp949 else (id3.Encoding.UTF8 if version == 4 else id3.Encoding.UTF16)
+    enc = (
+        id3.Encoding.LATIN1
+        if cp949
+        else (id3.Encoding.UTF8 if version == 4 else id3.Encoding.UTF16)
+    )
 
     def text(s: str) -> str:
         return _cp949_as_latin1(s) if cp949 else s
@@ -53,7 +59,9 @@ def _write_id3(path: str, spec: TagSpec, *, version: int, cp949: bool, v1: bool,
         tags.add(id3.TRCK(encoding=id3.Encoding.LATIN1, text=str(spec.track)))
     if spec.cover:
         mime = "image/png" if spec.cover.startswith(b"\x89PNG") else "image/jpeg"
-        tags.add(id3.APIC(encoding=id3.Encoding.LATIN1, mime=mime, type=3, desc="", data=spec.cover))
+        tags.add(
+            id3.APIC(encoding=id3.Encoding.LATIN1, mime=mime, type=3, desc="", data=spec.cover)
+        )
     if container is None:
         tags.save(path, v2_version=version, v1=2 if v1 else 0)
     else:
@@ -85,8 +93,14 @@ def write_id3v22(path: str, spec: TagSpec) -> None:
         f.write(b"ID3\x02\x00\x00" + syncsafe + frames + audio)
 
 
-def write_tags(path: str | os.PathLike[str], spec: TagSpec, *, id3_version: int = 4,
-               cp949: bool = False, id3v1: bool = False) -> None:
+def write_tags(
+    path: str | os.PathLike[str],
+    spec: TagSpec,
+    *,
+    id3_version: int = 4,
+    cp949: bool = False,
+    id3v1: bool = False,
+) -> None:
     """Tag a file in place with the tag system its format uses."""
     p = os.fspath(path)
     audio = mutagen.File(p)
@@ -130,10 +144,18 @@ def write_tags(path: str | os.PathLike[str], spec: TagSpec, *, id3_version: int 
             audio["WM/TrackNumber"] = [str(spec.track)]
         audio.save()
         return
-    if isinstance(audio, APEv2File) or type(audio).__name__ in {"WavPack", "MonkeysAudio", "Musepack"}:
+    if isinstance(audio, APEv2File) or type(audio).__name__ in {
+        "WavPack",
+        "MonkeysAudio",
+        "Musepack",
+    }:
         if audio.tags is None:
             audio.add_tags()
-        for k, v in (("Title", spec.title), ("Album", spec.album), ("Album Artist", spec.albumartist)):
+        for k, v in (
+            ("Title", spec.title),
+            ("Album", spec.album),
+            ("Album Artist", spec.albumartist),
+        ):
             if v is not None:
                 audio.tags[k] = v
         if spec.artists:

@@ -1,0 +1,134 @@
+"""A realistic library: every catalog song in several tag forms, and same-title decoys.
+
+Precision must be perfect (a wrong song in a sad queue is worse than a missing one);
+recall at least 0.97.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ksad_player.core.identify import identify_paths
+
+DECOYS = [
+    ("Rain", "Taeyeon"),
+    ("Rain", "BTS"),
+    ("Stay", "Rihanna"),
+    ("Stay", "Zedd & Alessia Cara"),
+    ("Lonely", "2NE1"),
+    ("Lonely", "Akon"),
+    ("Butterfly", "Jessica"),
+    ("Butterfly", "Crazy Town"),
+    ("Goodbye", "Air Supply"),
+    ("안녕", "폴킴"),
+    ("Memories", "Maroon 5"),
+    ("Promise", "Jimin"),
+    ("약속", "태연"),
+    ("Fine", "Nell"),
+    ("Hush", "miss A"),
+    ("Stay With Me", "Sam Smith"),
+    ("Breathe", "Taeyeon"),
+    ("Loser", "Beck"),
+    ("If You", "Red Velvet"),
+    ("Untitled", "Simple Plan"),
+    ("Let Me Out", "Gorillaz"),
+    ("I Miss You", "Blink-182"),
+    ("Apology", "Alanis Morissette"),
+    ("Timeless", "The Weeknd"),
+    ("Wasted", "Juice WRLD"),
+    ("The Fool", "Ryan Bingham"),
+    ("Starlight", "Muse"),
+    ("Goblin", "Tyler, The Creator"),
+    ("House of Cards", "Radiohead"),
+    ("Sailing", "Rod Stewart"),
+    ("The Light", "Common"),
+    ("Memories", "Conan Gray"),
+    ("Beautiful Liar", "Beyoncé & Shakira"),
+    ("Downpour", "I Prevail"),
+    ("Everyone Has", "Unknown Band"),
+    ("사랑이었다", "이적"),
+    ("소나기", "이클립스"),
+    ("비가 와", "김범수"),
+    ("Windflower", "Nomad"),
+]
+VERSIONS = [
+    ("Stay (Remix)", "BLACKPINK"),
+    ("LOSER (Live)", "BIGBANG"),
+    ("눈, 코, 입 (Inst.)", "태양"),
+    ("Lonely - Acoustic Ver.", "Jonghyun"),
+    ("Fine (Cover)", "Taeyeon"),
+]
+
+
+def safe(s: str) -> str:
+    return re.sub(r'[\\/:*?"<>|]', "", s)
+
+
+def build(make_track, catalog):
+    expected = {}
+    for n, e in enumerate(catalog.entries):
+        ko_title = next((t for t in e.title_aliases if re.search("[가-힣]", t)), None)
+        ko_artists = [
+            a.aliases[0] if a.aliases and re.search("[가-힣]", a.aliases[0]) else a.name
+            for a in e.artists
+        ]
+        en = [a.name for a in e.artists]
+        forms = [
+            ("mp3", f"en/{e.id}.mp3", dict(title=e.title, artists=[e.credit])),
+            (
+                "flac",
+                f"ko/{e.id}.flac",
+                dict(title=ko_title or e.title, artists=[", ".join(ko_artists)]),
+            ),
+            (
+                "m4a",
+                f"deco/{e.id}.m4a",
+                dict(
+                    title=f"[MV] {e.title} (Official Audio)"
+                    if n % 2
+                    else f"{e.title} ({e.drama or 'Single'} OST Part {n % 5 + 1})",
+                    artists=[f"{en[0]} ({ko_artists[0]})", *en[1:]],
+                ),
+            ),
+            ("ogg", f"names/{n:02d} {safe(e.credit)} - {safe(e.title)}.ogg", {}),
+            (
+                "mp3",
+                f"cp949/{e.id}.mp3",
+                dict(
+                    title=ko_title or e.title,
+                    artists=[" & ".join(ko_artists)],
+                    id3_version=3,
+                    cp949=True,
+                ),
+            ),
+            (
+                "opus",
+                f"reversed/{e.id}.opus",
+                dict(title=e.title.upper(), artists=list(reversed(en))),
+            ),
+        ]
+        for fmt, rel, kw in forms:
+            expected[str(make_track(fmt, rel, **kw))] = e.id
+    for i, (title, artist) in enumerate(DECOYS + VERSIONS):
+        expected[str(make_track("mp3", f"decoys/{i:02d}.mp3", title=title, artists=[artist]))] = (
+            None
+        )
+    return expected
+
+
+def test_precision_is_perfect_and_recall_high(make_track, catalog, matcher, tmp_path):
+    expected = build(make_track, catalog)
+    assert sum(v is None for v in expected.values()) >= 30 + len(VERSIONS)
+    results = {r.path: r for r in identify_paths([tmp_path / "lib"], matcher, print)}
+    assert set(results) == set(expected)
+    assert all(r.error is None for r in results.values())
+    predicted = {p: r.match.entry_id for p, r in results.items()}
+    wrong = {p: (expected[p], got) for p, got in predicted.items() if got and got != expected[p]}
+    assert not wrong, wrong  # precision 1.0
+    positives = [p for p, want in expected.items() if want]
+    found = [p for p in positives if predicted[p] == expected[p]]
+    missed = sorted(set(positives) - set(found))
+    print(f"recall {len(found)}/{len(positives)}", missed)
+    assert len(found) / len(positives) >= 0.97, missed
+    # Every song is found in at least one of its forms, so every mood can be played.
+    assert {expected[p] for p in found} == {e.id for e in catalog.entries}

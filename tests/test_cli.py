@@ -1,0 +1,171 @@
+"""The command line as a user meets it: match, queue, help, bad arguments, odd folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_template
+
+
+def cli(*args: str, unprivileged: bool = False, env: dict[str, str] | None = None):
+    """Run the command; `unprivileged` takes root's power to read any folder away."""
+    prefix = []
+    if unprivileged and os.geteuid() == 0:
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "ksad_player", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+@pytest.fixture
+def library(make_track, tmp_path):
+    make_track("mp3", "A/eyes.mp3", title="눈, 코, 입", artists=["태양"])
+    make_track("flac", "A/rain.flac", title="Rain", artists=["Baekhyun", "Soyou"])
+    make_track("mp3", "A/decoy.mp3", title="Rain", artists=["Taeyeon"])
+    make_track("ogg", "B/01 Taeyeon - Fine.ogg")
+    make_track(
+        "mp3", "B/cp949.mp3", title="이 바보야", artists=["정승환"], id3_version=3, cp949=True
+    )
+    make_track("m4a", "B/stay.m4a", title="Stay", artists=["BLACKPINK"])
+    make_track("opus", "C/breathe.opus", title="한숨", artists=["이하이"])
+    (tmp_path / "lib" / "C" / "broken.mp3").write_bytes(b"\xff\xfb" + os.urandom(50))
+    (tmp_path / "lib" / "C" / "cover.jpg").write_bytes(b"\xff\xd8 not audio")
+    return tmp_path / "lib"
+
+
+def test_match_json_reports_every_audio_file(library):
+    r = cli("match", str(library), "--json")
+    assert r.returncode == 0, r.stderr
+    rows = {Path(x["path"]).name: x for x in json.loads(r.stdout)}
+    assert set(rows) == {
+        "eyes.mp3",
+        "rain.flac",
+        "decoy.mp3",
+        "01 Taeyeon - Fine.ogg",
+        "cp949.mp3",
+        "stay.m4a",
+        "breathe.opus",
+        "broken.mp3",
+    }
+    assert all(Path(x["path"]).is_absolute() for x in rows.values())
+    assert rows["eyes.mp3"]["entry"] == "taeyang-eyes-nose-lips"
+    assert rows["rain.flac"]["entry"] == "baekhyun-soyou-rain"
+    assert rows["decoy.mp3"]["entry"] is None and rows["decoy.mp3"]["artist"] == "Taeyeon"
+    assert rows["01 Taeyeon - Fine.ogg"]["entry"] == "taeyeon-fine"
+    assert rows["cp949.mp3"]["entry"] == "jung-seung-hwan-the-fool"
+    assert (rows["cp949.mp3"]["title"], rows["cp949.mp3"]["artist"]) == ("이 바보야", "정승환")
+    assert rows["broken.mp3"]["error"] and rows["broken.mp3"]["entry"] is None
+    assert all(0 <= x["score"] <= 1 for x in rows.values())
+    assert set(rows["eyes.mp3"]) == {"path", "entry", "score", "title", "artist", "error"}
+
+
+def test_match_plain_lines(library):
+    r = cli("match", str(library / "A"))
+    lines = r.stdout.strip().splitlines()
+    assert r.returncode == 0 and len(lines) == 3
+    assert any(line.startswith("taeyang-eyes-nose-lips") for line in lines)
+
+
+def test_queue_json_is_what_the_player_plays(library):
+    r = cli("queue", "--mood", "heartbreak", str(library), "--json", "--seed", "4")
+    assert r.returncode == 0, r.stderr
+    items = json.loads(r.stdout)
+    assert {i["entry"] for i in items} == {
+        "taeyang-eyes-nose-lips",
+        "baekhyun-soyou-rain",
+        "taeyeon-fine",
+        "jung-seung-hwan-the-fool",
+        "blackpink-stay",
+    }
+    assert all(i["blurb"] and Path(i["path"]).exists() for i in items)
+    again = cli("queue", "--mood", "heartbreak", str(library), "--json", "--seed", "4")
+    assert json.loads(again.stdout) == items
+    arc = json.loads(
+        cli("queue", "--mood", "loneliness", str(library), "--json", "--order", "arc").stdout
+    )
+    assert arc[-1]["entry"] == "lee-hi-breathe"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["queue", str(Path.cwd())],  # no --mood
+        ["queue", "--mood", "heartbreak", "--order", "sideways", "."],
+        ["match"],
+        ["catalog"],
+        ["frobnicate-not-a-path", "--bogus"],
+        ["match", ".", "--nope"],
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_2(args):
+    r = cli(*args)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "error" in r.stderr
+
+
+def test_unknown_mood_is_a_usage_error(library):
+    r = cli("queue", "--mood", "euphoria", str(library))
+    assert r.returncode == 2 and "heartbreak" in r.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["match"], ["queue"], ["catalog"], ["catalog", "check"]])
+def test_help_everywhere(args):
+    r = cli(*args, "--help")
+    assert r.returncode == 0 and "usage:" in r.stdout
+
+
+def test_symlink_loops_and_deep_trees_are_walked_once(make_track, tmp_path):
+    lib = tmp_path / "lib"
+    make_track("mp3", "X/song.mp3", title="Stay", artists=["BLACKPINK"])
+    (lib / "X" / "loop").symlink_to(lib)
+    (lib / "X" / "self").symlink_to(lib / "X")
+    deep = lib.joinpath(*[f"d{i}" for i in range(60)])
+    deep.mkdir(parents=True)
+    copy_template("mp3", deep / "deep.mp3")
+    r = cli("match", str(lib), "--json")
+    names = [Path(x["path"]).name for x in json.loads(r.stdout)]
+    assert r.returncode == 0 and sorted(names) == ["deep.mp3", "song.mp3"]
+
+
+def test_unreadable_folder_is_skipped_with_a_warning(make_track, tmp_path):
+    root = tmp_path / "perm"
+    try:
+        make_track("mp3", "ok/stay.mp3", title="Stay", artists=["BLACKPINK"], root=root)
+        make_track("mp3", "locked/fine.mp3", title="Fine", artists=["Taeyeon"], root=root)
+        os.chmod(root / "locked", 0o000)
+        r = cli("match", str(root), "--json", unprivileged=True)
+        assert r.returncode == 0, r.stderr
+        assert [Path(x["path"]).name for x in json.loads(r.stdout)] == ["stay.mp3"]
+        assert "locked" in r.stderr and "skipped" in r.stderr
+    finally:
+        os.chmod(root / "locked", 0o755)
+
+
+def test_non_utf8_and_korean_file_names(make_track, tmp_path):
+    lib = tmp_path / "lib"
+    make_track("mp3", "한국어/01 태연 - Fine.mp3")
+    raw = os.fsencode(lib) + b"/\xb5\xbf\xc0\xcc.mp3"  # CP949 bytes in a file name
+    with open(raw, "wb") as f:
+        f.write((Path(__file__).parent / "data" / "clip.mp3").read_bytes())
+    r = cli("match", str(lib), "--json")
+    rows = json.loads(r.stdout)
+    assert r.returncode == 0 and len(rows) == 2
+    assert any(x["entry"] == "taeyeon-fine" for x in rows)
+    assert any("\ufffd" in x["path"] for x in rows)
+
+
+def test_no_subcommand_opens_the_window_or_says_why():
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KSAD_EXIT_AFTER_START": "1"}
+    r = cli(env=env)
+    assert r.returncode in (0, 1)
+    assert "Traceback" not in r.stderr

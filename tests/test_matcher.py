@@ -1,0 +1,236 @@
+"""Which catalog song a file is: decorations, credits, Hangul, typos, decoys and versions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ksad_player.core.catalog import Artist, Catalog, Entry
+from ksad_player.core.matcher import Matcher, MatchWeights
+from ksad_player.core.tags import Tags
+
+
+def tags(title: str, *artists: str, **kw) -> Tags:
+    return Tags(path="/x.mp3", title=title, artists=tuple(artists), **kw)
+
+
+@pytest.mark.parametrize(
+    "title,artists,expected",
+    [
+        ("Eyes, Nose, Lips", ["Taeyang"], "taeyang-eyes-nose-lips"),
+        ("눈, 코, 입", ["태양"], "taeyang-eyes-nose-lips"),
+        ("눈코입", ["TAEYANG"], "taeyang-eyes-nose-lips"),
+        ("EYES NOSE LIPS", ["taeyang"], "taeyang-eyes-nose-lips"),
+        ("Ｅｙｅｓ，Ｎｏｓｅ，Ｌｉｐｓ", ["ＴＡＥＹＡＮＧ"], "taeyang-eyes-nose-lips"),
+        ("Eyes, Nose, Lips (눈, 코, 입)", ["태양 (TAEYANG)"], "taeyang-eyes-nose-lips"),
+        (
+            "[MV] Stay With Me (Goblin OST Part 1)",
+            ["찬열 (CHANYEOL)", "펀치 (Punch)"],
+            "chanyeol-punch-stay-with-me",
+        ),
+        ("Stay With Me", ["Punch & Chanyeol"], "chanyeol-punch-stay-with-me"),
+        ("Stay With Me", ["EXO's Chanyeol x Punch"], "chanyeol-punch-stay-with-me"),
+        ("Rain", ["BAEKHYUN (EXO), 소유"], "baekhyun-soyou-rain"),
+        ("비가 와", ["Soyou with Baekhyun"], "baekhyun-soyou-rain"),
+        ("사랑이었다 (Feat. LUNA of f(x))", ["ZICO"], "zico-luna-it-was-love"),
+        ("It Was Love", ["Zico feat. Luna"], "zico-luna-it-was-love"),
+        ("Sailing (0805)", ["Girls’ Generation"], "girls-generation-sailing"),
+        ("그 여름 (0805)", ["소녀시대 (GIRLS' GENERATION)"], "girls-generation-sailing"),
+        ("Baby Im Sorry", ["MYNAME"], "myname-baby-im-sorry"),
+        ("Baby I`m Sorry", ["My Name"], "myname-baby-im-sorry"),
+        ("이 바보야", ["Jeong Seung-hwan"], "jung-seung-hwan-the-fool"),
+        ("The Fool", ["정승환"], "jung-seung-hwan-the-fool"),
+        ("03. Fine", ["Taeyeon"], "taeyeon-fine"),
+        ("Butterfly (Prod. Pdogg)", ["방탄소년단"], "bts-butterfly"),
+        ("Butterfly", ["Bangtan Boys"], "bts-butterfly"),
+        ("내 마음이 뭐가 돼", ["윤하"], "younha-wasted"),
+        ("솔직히 지친다", ["CHUNG HA"], "chungha-everyone-has"),
+        ("Everybody Has", ["청하"], "chungha-everyone-has"),
+        ("후유증", ["민경훈", "김희철"], "min-kyung-hoon-kim-hee-chul-falling-blossoms"),
+        ("Falling Blossoms", ["Kim Hee Chul"], "min-kyung-hoon-kim-hee-chul-falling-blossoms"),
+        ("Will Be Back (Moon Lovers OST Part.5)", ["Lim Sun Hae"], "im-sun-hae-will-be-back"),
+        ("Starlight", ["찬희 (SF9)"], "chani-starlight"),
+        ("무제 (Untitled, 2014)", ["G-DRAGON"], "g-dragon-untitled"),
+        ("Windflower", ["Lee Seon-hee"], "lee-sun-hee-windflower"),
+    ],
+)
+def test_real_world_tag_forms_match(matcher, title, artists, expected):
+    m = matcher.match(tags(title, *artists))
+    assert m.entry_id == expected, m.verdict
+    assert 0.8 <= m.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "title,artists",
+    [
+        ("Butterfy", ["BTS"]),  # title typo
+        ("Eyes, Nose, Lip", ["Taeyang"]),
+        ("Fine", ["Taeyon"]),  # artist typo
+        ("Windflower", ["Lee Sun Hea"]),
+    ],
+)
+def test_one_letter_typos_still_match(matcher, title, artists):
+    m = matcher.match(tags(title, *artists))
+    assert m.matched
+    assert any("one letter" in r.note or r.score < 1 for r in m.reasons)
+
+
+@pytest.mark.parametrize(
+    "title,artists",
+    [
+        ("Rain", ["Taeyeon"]),
+        ("Stay", ["Rihanna"]),
+        ("Stay", ["Rihanna feat. Mikky Ekko"]),
+        ("Lonely", ["2NE1"]),
+        ("Butterfly", ["Jessica"]),
+        ("Goodbye", ["Air Supply"]),
+        ("Memories", ["Maroon 5"]),
+        ("Promise", ["Jimin"]),
+        ("Fine", ["Nell"]),
+        ("Hush", ["Miss A"]),
+        ("Stay With Me", ["Sam Smith"]),
+        ("Breathe", ["Taeyeon"]),
+        ("Stay", ["Chanyeol (EXO)"]),  # an EXO member's song is not EXO's
+        ("Promise", ["Chanyeol (EXO)"]),
+        ("Promise", ["EXO-CBX"]),
+    ],
+)
+def test_same_title_by_another_artist_is_not_a_match(matcher, title, artists):
+    m = matcher.match(tags(title, *artists))
+    assert m.entry_id is None, m.verdict
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "LOSER (Live)",
+        "LOSER - Live",
+        "LOSER (Inst.)",
+        "LOSER (Instrumental)",
+        "LOSER (MR)",
+        "LOSER (Remix)",
+        "LOSER (Acoustic Ver.)",
+        "LOSER (Japanese Ver.)",
+        "LOSER (Cover)",
+    ],
+)
+def test_other_versions_are_not_the_song(matcher, title):
+    m = matcher.match(tags(title, "BIGBANG"))
+    assert m.entry_id is None
+    assert "version" in m.verdict
+
+
+def test_a_version_the_catalog_accepts_matches(catalog):
+    mood = catalog.moods[0]
+    entry = Entry(
+        "x-live", "Song", (Artist("Singer"),), (mood.id,), "b.", accepted_versions=("live",)
+    )
+    m = Matcher(Catalog((mood,), (entry,)))
+    assert m.match(tags("Song (Live)", "Singer")).entry_id == "x-live"
+    assert m.match(tags("Song (Remix)", "Singer")).entry_id is None
+
+
+@pytest.mark.parametrize(
+    "title,ok",
+    [
+        ("Loving With All Your Heart", True),
+        ("Can You See My Heart", True),
+        ("아름답고도 아프구나", True),
+        ("My Love Is Hurt", True),
+        ("Rain", False),
+        ("Stay", False),
+        ("Lonely", False),
+        ("Fine", False),
+        ("Hush", False),
+    ],
+)
+def test_title_alone_only_when_distinctive_and_artist_unknown(matcher, title, ok):
+    for artist in ([], ["Unknown Artist"], ["Various Artists"]):
+        m = matcher.match(tags(title, *artist))
+        assert m.matched is ok, (title, artist, m.verdict)
+    # With a real but different artist, a distinctive title is not enough.
+    assert matcher.match(tags(title, "Someone Else")).entry_id is None
+
+
+def test_folder_artist_helps_file_name_titles(matcher):
+    t = Tags(
+        "/m/Jonghyun/Story Op.1/05 Lonely.mp3",
+        title="Lonely",
+        title_source="filename",
+        artist_source="folder",
+        folder_artists=("Story Op.1", "Jonghyun"),
+    )
+    assert matcher.match(t).entry_id == "jonghyun-lonely"
+    wrong = Tags(
+        "/m/2NE1/x/05 Lonely.mp3",
+        title="Lonely",
+        title_source="filename",
+        artist_source="folder",
+        folder_artists=("x", "2NE1"),
+    )
+    assert matcher.match(wrong).entry_id is None
+
+
+def test_match_explains_itself(matcher):
+    m = matcher.match(tags("눈, 코, 입", "태양"))
+    fields = {r.field: r for r in m.reasons}
+    assert fields["title"].alias == "눈, 코, 입" and fields["title"].score == 1.0
+    assert fields["artist"].value == "태양" and fields["artist"].score == 1.0
+    rejected = matcher.match(tags("Rain", "Taeyeon"))
+    assert "Taeyeon" in rejected.verdict and rejected.reasons[0].field == "title"
+
+
+def test_hangul_artist_through_romanization(catalog):
+    """A name the catalog lacks in Hangul still meets its English form by romanization."""
+    mood = catalog.moods[0]
+    entry = Entry("x", "Breathe Again", (Artist("Kim Jung Hoon"),), (mood.id,), "b.")
+    m = Matcher(Catalog((mood,), (entry,)))
+    assert m.match(tags("Breathe Again", "김정훈")).entry_id == "x"
+    assert m.match(tags("Breathe Again", "박정훈")).entry_id is None
+
+
+def test_weights_are_passed_in(catalog):
+    strict = Matcher(catalog, MatchWeights(min_artist=0.99))
+    assert strict.match(tags("Fine", "Taeyon")).entry_id is None
+
+
+def test_cost_per_file_does_not_grow_with_catalog_size(catalog):
+    """A big user catalog: lookups still touch only the few entries sharing a title key."""
+    mood = catalog.moods[0]
+    many = tuple(
+        Entry(f"e{i}", f"Song Number {i} Of Sorrow", (Artist(f"Artist {i}"),), (mood.id,), "b.")
+        for i in range(5000)
+    )
+    m = Matcher(Catalog((mood,), many))
+    assert m.match(tags("Song Number 4321 Of Sorrow", "Artist 4321")).entry_id == "e4321"
+    assert len(m._title_hits("Song Number 4321 Of Sorrow")) == 1
+    assert len(m._title_hits("Song Number 4321 Of Sorow")) <= 3
+
+
+text = st.text(max_size=60)
+
+
+@given(title=text, artist=text)
+def test_matching_never_raises_and_scores_stay_in_range(matcher, title, artist):
+    m = matcher.match(tags(title, artist))
+    assert 0.0 <= m.score <= 1.0
+
+
+@given(
+    st.sampled_from(["Eyes, Nose, Lips", "Stay With Me", "Rain", "It Was Love"]),
+    st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_case_and_spacing_do_not_change_the_result(matcher, title, spaces, upper):
+    artist = {
+        "Eyes, Nose, Lips": "Taeyang",
+        "Stay With Me": "Chanyeol",
+        "Rain": "Soyou",
+        "It Was Love": "Zico",
+    }[title]
+    base = matcher.match(tags(title, artist))
+    varied = "".join(spaces).join(title.split(" "))
+    varied = varied.upper() if upper else varied.lower()
+    other = matcher.match(tags(f" {varied} ", artist.swapcase()))
+    assert (other.entry_id, other.score) == (base.entry_id, base.score)
