@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -13,8 +16,11 @@ from typing import Any, NoReturn
 from ksad_player import __version__
 from ksad_player.core import catalog as catalog_mod
 from ksad_player.core.identify import Identified, display_path, identify_paths
-from ksad_player.core.matcher import Matcher
+from ksad_player.core.index import LibraryIndex
+from ksad_player.core.matcher import Match, Matcher
 from ksad_player.core.playqueue import ORDERS, build_queue
+from ksad_player.core.scanner import ScanProgress, ScanSummary, scan
+from ksad_player.core.tags import AUDIO_EXTENSIONS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,9 +74,28 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_index(args: argparse.Namespace) -> LibraryIndex:
+    idx = LibraryIndex(Path(args.index) if args.index else None)
+    for message in idx.messages:
+        _warn(message)
+    return idx
+
+
+def _from_index(args: argparse.Namespace, matcher: Matcher) -> list[Identified]:
+    """What the library index knows, brought up to date with the catalog first."""
+    with _open_index(args) as idx:
+        idx.sync_catalog(matcher)
+        return [
+            Identified(t.path, t.tags, Match(t.entry_id, t.score, t.reasons), t.error)
+            for t in idx.tracks()
+        ]
+
+
 def cmd_match(args: argparse.Namespace) -> int:
     matcher = Matcher(_load_catalog())
-    results = identify_paths(args.paths, matcher, _warn)
+    results = (
+        identify_paths(args.paths, matcher, _warn) if args.paths else _from_index(args, matcher)
+    )
     if args.json:
         json.dump([_record(r) for r in results], sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -95,11 +120,16 @@ def cmd_queue(args: argparse.Namespace) -> int:
         )
         return 2
     matcher = Matcher(cat)
-    matched = [
-        (r.tags, r.match.entry_id, r.match.score)
-        for r in identify_paths(args.paths, matcher, _warn)
-        if r.tags and r.match and r.match.entry_id
-    ]
+    if args.paths:
+        matched = [
+            (r.tags, r.match.entry_id, r.match.score)
+            for r in identify_paths(args.paths, matcher, _warn)
+            if r.tags and r.match and r.match.entry_id
+        ]
+    else:
+        with _open_index(args) as idx:
+            idx.sync_catalog(matcher)
+            matched = idx.matched()
     rng = random.Random(args.seed)
     items = build_queue(cat, args.mood, matched, order=args.order, rng=rng)
     if args.json:
@@ -128,6 +158,75 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bar(p: ScanProgress, width: int = 30) -> str:
+    if p.phase == "reading" and p.to_read:
+        done = p.read / p.to_read
+        fill = int(done * width)
+        return f"\r[{'#' * fill}{'.' * (width - fill)}] {p.read:,}/{p.to_read:,} read, {p.matched:,} matched"
+    return f"\r{p.seen:,} files seen, {p.to_read:,} to read …"
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    cat = _load_catalog()
+    matcher = Matcher(cat)
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    tty = sys.stderr.isatty()
+    try:
+        with _open_index(args) as idx:
+            if not args.paths and not idx.folders():
+                print(
+                    "ksad-player: no library folders yet: ksad-player scan FOLDER...",
+                    file=sys.stderr,
+                )
+                return 1
+            for p in args.paths:
+                if not os.path.isdir(p):
+                    print(f"ksad-player: error: {p}: not a folder", file=sys.stderr)
+                    return 2
+            gen = scan(idx, matcher, args.paths or None, cancel=cancel)
+            while True:
+                try:
+                    event = next(gen)
+                except StopIteration as stop:
+                    summary: ScanSummary = stop.value
+                    break
+                if isinstance(event, ScanProgress):
+                    if tty:
+                        print(_bar(event).ljust(70), end="", file=sys.stderr, flush=True)
+                elif args.verbose or not event.path.endswith(tuple(AUDIO_EXTENSIONS)):
+                    if tty:
+                        print(file=sys.stderr)
+                    _warn(f"{event.path}: {event.reason}")
+            if tty:
+                print(file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    s = summary
+    state = "cancelled; everything read so far is kept" if s.cancelled else "done"
+    print(
+        f"{s.files:,} files: {s.new:,} new, {s.changed:,} changed, {s.removed:,} removed, "
+        f"{s.matched:,} matched, {s.errors:,} errors, {s.offline:,} offline — "
+        f"{s.seconds:.1f} s ({state})"
+    )
+    return 130 if s.cancelled else 0
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    with _open_index(args) as idx:
+        infos = idx.folder_info()
+        if not infos:
+            print("No library folders yet. Add one: ksad-player scan FOLDER")
+            return 0
+        for f in infos:
+            offline = f", {f.offline:,} offline" if f.offline else ""
+            print(f"{display_path(f.path)}  {f.files:,} files, {f.matched:,} matched{offline}")
+        print(
+            f"total: {idx.count():,} files, {idx.matched_count():,} matched, {len(idx.links())} manual links"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="ksad-player",
@@ -147,14 +246,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chk.set_defaults(func=cmd_catalog_check)
 
+    index_help = "the library index file (default: the one in $XDG_DATA_HOME/ksad-player)"
+    sc = sub.add_parser("scan", help="add folders to the library and scan it into the index")
+    sc.add_argument("paths", nargs="*", help="folders to add; none: rescan every library folder")
+    sc.add_argument("--index", help=index_help)
+    sc.add_argument("-v", "--verbose", action="store_true", help="also list every unreadable file")
+    sc.set_defaults(func=cmd_scan)
+
+    lb = sub.add_parser("library", help="list the library folders and their counts")
+    lb.add_argument("--index", help=index_help)
+    lb.set_defaults(func=cmd_library)
+
     m = sub.add_parser("match", help="say which catalog song each audio file is")
-    m.add_argument("paths", nargs="+", help="folders or files, walked recursively")
+    m.add_argument(
+        "paths", nargs="*", help="folders or files, walked recursively (none: the library)"
+    )
+    m.add_argument("--index", help=index_help)
     m.add_argument("--json", action="store_true", help="a JSON array on stdout")
     m.set_defaults(func=cmd_match)
 
     q = sub.add_parser("queue", help="the queue the player would play for a mood")
     q.add_argument("--mood", required=True, help="a mood id, e.g. heartbreak")
-    q.add_argument("paths", nargs="+", help="folders or files, walked recursively")
+    q.add_argument(
+        "paths", nargs="*", help="folders or files, walked recursively (none: the library)"
+    )
+    q.add_argument("--index", help=index_help)
     q.add_argument("--order", choices=ORDERS, default="shuffle")
     q.add_argument("--seed", type=int, default=None, help="make shuffle reproducible")
     q.add_argument("--json", action="store_true", help="a JSON array on stdout")
@@ -165,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _split_gui_args(argv: list[str]) -> bool:
     """True when argv names no subcommand, so it belongs to the window."""
     first = next((a for a in argv if not a.startswith("-")), None)
-    return first not in {"catalog", "match", "queue"}
+    return first not in {"catalog", "match", "queue", "scan", "library"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

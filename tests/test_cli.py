@@ -101,7 +101,7 @@ def test_queue_json_is_what_the_player_plays(library):
     [
         ["queue", str(Path.cwd())],  # no --mood
         ["queue", "--mood", "heartbreak", "--order", "sideways", "."],
-        ["match"],
+        ["scan", "--bogus"],
         ["catalog"],
         ["frobnicate-not-a-path", "--bogus"],
         ["match", ".", "--nope"],

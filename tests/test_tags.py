@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from mutagen import id3
 
-from ksad_player.core.tags import read_tags
+from ksad_player.core import tags as tags_mod
 from ksad_player.core.tagwriter import TagSpec, write_id3v1_only, write_id3v22
 
 from .conftest import DATA, TEMPLATES, copy_template
@@ -23,8 +24,14 @@ PNG = (
 )
 
 
+@pytest.fixture(params=[False, True], ids=["full", "scan"])
+def read_tags(request):
+    """Every reading test runs through the full reader and the scan's fast path."""
+    return functools.partial(tags_mod.read_tags, scan=request.param)
+
+
 @pytest.mark.parametrize("fmt", sorted(TEMPLATES))
-def test_every_format_reads_all_fields(make_track, fmt):
+def test_every_format_reads_all_fields(make_track, fmt, read_tags):
     path = make_track(
         fmt, title="눈, 코, 입", artists=["태양"], album="Rise", albumartist="Taeyang", track=3
     )
@@ -43,13 +50,13 @@ def test_every_format_reads_all_fields(make_track, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["mp3", "flac", "m4a", "wav"])
-def test_embedded_cover_is_noticed(make_track, fmt):
+def test_embedded_cover_is_noticed(make_track, fmt, read_tags):
     with_cover = read_tags(make_track(fmt, title="Fine", artists=["Taeyeon"], cover=PNG)).tags
     without = read_tags(make_track(fmt, title="Fine", artists=["Taeyeon"])).tags
     assert with_cover.has_cover and not without.has_cover
 
 
-def test_lossless_and_bitrate_are_known(make_track):
+def test_lossless_and_bitrate_are_known(make_track, read_tags):
     flac = read_tags(make_track("flac", title="a", artists=["b"])).tags
     alac = read_tags(make_track("alac", title="a", artists=["b"])).tags
     mp3 = read_tags(make_track("mp3", title="a", artists=["b"])).tags
@@ -58,21 +65,21 @@ def test_lossless_and_bitrate_are_known(make_track):
 
 
 @pytest.mark.parametrize("version", [3, 4])
-def test_id3v2_versions_and_multiple_artists(make_track, version):
+def test_id3v2_versions_and_multiple_artists(make_track, version, read_tags):
     path = make_track("mp3", title="Rain", artists=["Baekhyun", "Soyou"], id3_version=version)
     tags = read_tags(path).tags
     assert tags.title == "Rain"
     assert "Baekhyun" in tags.artist and "Soyou" in tags.artist
 
 
-def test_id3v22_is_read(tmp_path):
+def test_id3v22_is_read(tmp_path, read_tags):
     path = copy_template("mp3", tmp_path / "old.mp3")
     write_id3v22(str(path), TagSpec("LOSER", ("BIGBANG",), "MADE"))
     t = read_tags(path).tags
     assert (t.title, t.artists, t.album) == ("LOSER", ("BIGBANG",), "MADE")
 
 
-def test_id3v1_only_is_read(tmp_path):
+def test_id3v1_only_is_read(tmp_path, read_tags):
     path = copy_template("mp3", tmp_path / "v1.mp3")
     write_id3v1_only(str(path), TagSpec("Goodbye", ("2NE1",)))
     assert path.read_bytes()[:3] != b"ID3"
@@ -89,7 +96,7 @@ def test_id3v1_only_is_read(tmp_path):
         ("아름답고도 아프구나", "비투비"),
     ],
 )
-def test_cp949_in_latin1_id3v23_frames_is_repaired(make_track, title, artist):
+def test_cp949_in_latin1_id3v23_frames_is_repaired(make_track, title, artist, read_tags):
     path = make_track("mp3", title=title, artists=[artist], album="앨범", id3_version=3, cp949=True)
     raw = id3.ID3(path)
     assert raw["TPE1"].encoding == id3.Encoding.LATIN1 and raw["TPE1"].text[0] != artist
@@ -98,7 +105,7 @@ def test_cp949_in_latin1_id3v23_frames_is_repaired(make_track, title, artist):
     assert t.repaired
 
 
-def test_cp949_in_id3v1_is_repaired(tmp_path):
+def test_cp949_in_id3v1_is_repaired(tmp_path, read_tags):
     path = copy_template("mp3", tmp_path / "v1.mp3")
     write_id3v1_only(str(path), TagSpec("한숨", ("이하이",)), cp949=True)
     t = read_tags(path).tags
@@ -119,7 +126,7 @@ def test_cp949_in_id3v1_is_repaired(tmp_path):
         "Françoise Hardy",
     ],
 )
-def test_genuine_latin1_is_left_alone(make_track, name):
+def test_genuine_latin1_is_left_alone(make_track, name, read_tags):
     path = make_track("mp3", title=name, artists=[name], id3_version=3)
     tags = id3.ID3(path)
     for fid in ("TIT2", "TPE1"):  # make sure the frames really are Latin-1
@@ -140,7 +147,7 @@ def test_genuine_latin1_is_left_alone(make_track, name):
         ("Lee_Hi_-_Breathe.mp3", "Breathe", ("Lee Hi",)),
     ],
 )
-def test_file_name_fallback_when_tags_are_missing(make_track, rel, title, artist):
+def test_file_name_fallback_when_tags_are_missing(make_track, rel, title, artist, read_tags):
     t = read_tags(make_track("mp3", rel)).tags
     assert t.title == title and t.title_source == "filename"
     assert t.artists == artist
@@ -151,7 +158,7 @@ def test_file_name_fallback_when_tags_are_missing(make_track, rel, title, artist
 @pytest.mark.parametrize(
     "title,artist", [("Track 01", "Unknown Artist"), ("", ""), ("트랙 3", "Various Artists")]
 )
-def test_useless_tags_fall_back_to_the_file_name(make_track, title, artist):
+def test_useless_tags_fall_back_to_the_file_name(make_track, title, artist, read_tags):
     t = read_tags(
         make_track(
             "mp3", "01 Soyou - I Miss You.mp3", title=title, artists=[artist] if artist else []
@@ -160,14 +167,14 @@ def test_useless_tags_fall_back_to_the_file_name(make_track, title, artist):
     assert (t.title, t.artists) == ("I Miss You", ("Soyou",))
 
 
-def test_real_tags_beat_the_file_name(make_track):
+def test_real_tags_beat_the_file_name(make_track, read_tags):
     t = read_tags(
         make_track("mp3", "01 Somebody - Something.mp3", title="Stay", artists=["BLACKPINK"])
     ).tags
     assert (t.title, t.artists, t.title_source) == ("Stay", ("BLACKPINK",), "tag")
 
 
-def test_bad_files_are_reported_not_raised(tmp_path):
+def test_bad_files_are_reported_not_raised(tmp_path, read_tags):
     lib = tmp_path / "bad"
     lib.mkdir()
     (lib / "zero.mp3").write_bytes(b"")
@@ -201,7 +208,7 @@ def test_unreadable_file_is_reported(make_track):
     assert r.stdout.startswith("cannot open: Permission denied"), r.stderr
 
 
-def test_mislabelled_file_is_read_by_content(tmp_path, make_track):
+def test_mislabelled_file_is_read_by_content(tmp_path, make_track, read_tags):
     ogg = make_track("ogg", title="Hush", artists=["Lasse Lindh"])
     fake = tmp_path / "hush.mp3"
     shutil.copyfile(ogg, fake)

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import mutagen
+from mutagen import id3
+from mutagen.aiff import AIFF
 from mutagen.apev2 import APEv2
 from mutagen.asf import ASF
 from mutagen.flac import FLAC
 from mutagen.id3 import ID3, Encoding
+from mutagen.monkeysaudio import MonkeysAudio
+from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
+from mutagen.musepack import Musepack
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from mutagen.wave import WAVE
+from mutagen.wavpack import WavPack
 
-from ksad_player.core import filenames, mojibake
+from ksad_player.core import fastmp3, filenames, mojibake
 from ksad_player.core.normalize import is_useless_artist, is_useless_title
 
 AUDIO_EXTENSIONS = frozenset(
@@ -130,7 +138,7 @@ def _from_id3(tags: ID3, f: _Fields) -> bool:
     for frame_id, name in names.items():
         for frame in tags.getall(frame_id):
             f.add(name, frame.text, latin1=frame.encoding == Encoding.LATIN1)
-    return bool(tags.getall("APIC"))
+    return _id3_has_cover(tags)
 
 
 def _from_vorbis(tags: Any, f: _Fields) -> bool:
@@ -214,17 +222,22 @@ def _extract(audio: Any, f: _Fields) -> bool:
 
 def _apply_fallbacks(t: Tags) -> Tags:
     """Fill useless title or artist fields from the file name and folders."""
+    title_useless = is_useless_title(t.title)
+    artist_useless = not [a for a in t.artists if not is_useless_artist(a)]
+    if not (title_useless or artist_useless):
+        return t  # the common case: no path parsing at all
     guess = filenames.guess(t.path)
-    changes: dict[str, Any] = {"folder_artists": guess.folder_artists}
-    if is_useless_title(t.title):
+    changes: dict[str, Any] = {}
+    if title_useless:
         changes.update(title=guess.title, title_source="filename")
-    if not [a for a in t.artists if not is_useless_artist(a)]:
+    if artist_useless:
         if t.albumartist and not is_useless_artist(t.albumartist):
             changes.update(artists=(t.albumartist,), artist_source="albumartist")
         elif guess.artists:
             changes.update(artists=guess.artists, artist_source="filename")
         else:
-            changes.update(artists=(), artist_source="folder" if guess.folder_artists else "none")
+            source = "folder" if guess.folder_artists else "none"
+            changes.update(artists=(), artist_source=source, folder_artists=guess.folder_artists)
     return replace(t, **changes)
 
 
@@ -248,8 +261,42 @@ def _mislabel_warning(path: str, fmt: str) -> str | None:
     return None
 
 
-def read_tags(path: str | os.PathLike[str]) -> ReadResult:
-    """Tags for one file, or the reason there are none; never raises for bad files."""
+_SCAN_FRAMES = {k: id3.Frames[k] for k in ("TIT2", "TPE1", "TALB", "TPE2", "TRCK")}
+_SCAN_FRAMES.update({k: id3.Frames_2_2[k] for k in ("TT2", "TP1", "TAL", "TP2", "TRK")})
+_BY_EXTENSION: dict[str, Any] = {
+    ".mp3": MP3, ".flac": FLAC, ".ogg": OggVorbis, ".oga": OggVorbis, ".opus": OggOpus,
+    ".m4a": MP4, ".m4b": MP4, ".mp4": MP4, ".wma": ASF, ".asf": ASF, ".wav": WAVE,
+    ".aif": AIFF, ".aiff": AIFF, ".aifc": AIFF, ".wv": WavPack, ".ape": MonkeysAudio,
+    ".mpc": Musepack, ".mp+": Musepack, ".mpp": Musepack,
+}  # fmt: skip
+
+
+def _open_for_scan(path: str) -> Any:
+    """The format class the extension names, reading only the ID3 text frames we use and
+    ID3v1 only without ID3v2; content sniffing when the extension is wrong or unknown."""
+    cls = _BY_EXTENSION.get(os.path.splitext(path)[1].lower())
+    if cls is not None:
+        try:
+            if issubclass(cls, MP3):
+                with open(path, "rb") as f:
+                    has_v2 = f.read(3) == b"ID3"
+                return cls(path, known_frames=_SCAN_FRAMES, load_v1=not has_v2)
+            return cls(path)
+        except Exception:  # mislabelled or damaged: let content sniffing decide
+            pass
+    return mutagen.File(path)
+
+
+def _id3_has_cover(tags: ID3) -> bool:
+    return bool(tags.getall("APIC")) or any(
+        raw[:4] == b"APIC" or raw[:3] == b"PIC" for raw in tags.unknown_frames
+    )
+
+
+def read_tags(path: str | os.PathLike[str], *, scan: bool = False) -> ReadResult:
+    """Tags for one file, or the reason there are none; never raises for bad files.
+
+    `scan` takes the fast path a library scan needs (no cover data parsed)."""
     spath = os.fspath(path)
     try:
         st = os.stat(spath)
@@ -258,8 +305,22 @@ def read_tags(path: str | os.PathLike[str]) -> ReadResult:
     base = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
     if st.st_size == 0:
         return ReadResult(spath, error="empty file (0 bytes)", **base)
+    if scan and spath[-4:].lower() == ".mp3":
+        try:
+            fast = fastmp3.read(spath)
+        except OSError as exc:
+            return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}", **base)
+        except Exception:
+            fast = None  # mutagen below will say what is wrong
+        if fast is not None:
+            f = _Fields()
+            for name, values in fast.fields.items():
+                for text, latin1 in values:
+                    f.add(name, text, latin1=latin1)
+            tags = _build(spath, f, "MP3", fast.length, fast.has_cover, fast.bitrate)
+            return ReadResult(spath, tags=tags, **base)
     try:
-        audio = mutagen.File(spath)
+        audio = _open_for_scan(spath) if scan else mutagen.File(spath)
     except PermissionError as exc:
         return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}", **base)
     except OSError as exc:
@@ -284,8 +345,13 @@ def read_tags(path: str | os.PathLike[str]) -> ReadResult:
     length = float(getattr(info, "length", 0.0) or 0.0)
     if length <= 0 and not f.values:
         return ReadResult(spath, error=f"no audio data in this {fmt} file", **base)
+    bitrate = int(getattr(info, "bitrate", 0) or 0)
+    return ReadResult(spath, tags=_build(spath, f, fmt, length, has_cover, bitrate), **base)
+
+
+def _build(path: str, f: _Fields, fmt: str, length: float, cover: bool, bitrate: int) -> Tags:
     tags = Tags(
-        path=spath,
+        path=path,
         format=fmt,
         title=f.one("title"),
         artists=tuple(dict.fromkeys(f.values.get("artist", []))),
@@ -293,14 +359,15 @@ def read_tags(path: str | os.PathLike[str]) -> ReadResult:
         albumartist=f.one("albumartist"),
         tracknumber=_first_int(f.one("track")),
         duration=length,
-        has_cover=has_cover,
+        has_cover=cover,
         lossless=fmt in _LOSSLESS,
-        bitrate=int(getattr(info, "bitrate", 0) or 0),
+        bitrate=bitrate,
         repaired=f.repaired,
-        warning=_mislabel_warning(spath, fmt),
+        warning=_mislabel_warning(path, fmt),
     )
-    return ReadResult(spath, tags=_apply_fallbacks(tags), **base)
+    return _apply_fallbacks(tags)
 
 
 def is_audio_name(name: str) -> bool:
-    return Path(name).suffix.lower() in AUDIO_EXTENSIONS
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in AUDIO_EXTENSIONS

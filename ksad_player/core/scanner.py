@@ -1,0 +1,257 @@
+"""Scanning library folders into the index: walk, compare, read what changed, remove
+what is gone.
+
+`scan()` is a generator of progress events that returns a summary, so the CLI prints it,
+the window turns it into signals and tests simply drain it. Tag reading and matching run
+in worker processes (tag parsing is CPU-bound Python); results are written in batches,
+one transaction each, so a scan killed at any moment leaves a valid index that the next
+scan continues from.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from ksad_player.core.catalog import Catalog
+from ksad_player.core.index import LibraryIndex, catalog_fingerprint
+from ksad_player.core.matcher import Match, Matcher
+from ksad_player.core.tags import ReadResult, read_tags
+from ksad_player.core.walk import Skipped, walk_tree
+
+IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
+CHUNK = 64
+BATCH = 512
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    phase: str  # "walking", "reading" or "removing"
+    folder: str
+    seen: int
+    to_read: int
+    read: int
+    matched: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class ScanProblem:
+    """A file or folder that could not be read: reported, skipped, never fatal."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    files: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    matched: int = 0
+    errors: int = 0
+    offline: int = 0
+    rematched: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    problems: tuple[ScanProblem, ...] = field(default=(), repr=False)
+
+
+ScanEvent = ScanProgress | ScanProblem
+
+# -- worker side --------------------------------------------------------------------------
+_worker_matcher: Matcher | None = None
+
+
+def _init_worker(catalog: Catalog) -> None:
+    global _worker_matcher
+    _worker_matcher = Matcher(catalog)
+
+
+def _read_and_match(path: str, matcher: Matcher) -> tuple[ReadResult, Match | None] | None:
+    r = read_tags(path, scan=True)
+    if r.tags is None:
+        if not os.path.lexists(path):
+            return None  # vanished while we scanned
+        return r, None
+    return r, matcher.match(r.tags)
+
+
+def _read_chunk(paths: Sequence[str]) -> list[tuple[ReadResult, Match | None] | None]:
+    assert _worker_matcher is not None
+    return [_read_and_match(p, _worker_matcher) for p in paths]
+
+
+_POOL_LOCK = threading.Lock()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver: workers fork from a clean server, safe beside Qt's and libVLC's threads."""
+    with _POOL_LOCK:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["ksad_player.core.scanner"])
+        return ctx
+
+
+# -- the scan -----------------------------------------------------------------------------
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _under(raw: bytes, prefixes: list[bytes]) -> bool:
+    return any(raw == p or raw.startswith(p + b"/") for p in prefixes)
+
+
+def scan(
+    index: LibraryIndex,
+    matcher: Matcher,
+    folders: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+    cancel: threading.Event | None = None,
+) -> Generator[ScanEvent, None, ScanSummary]:
+    """Bring the index up to date with the folders (default: all library folders)."""
+    started = time.perf_counter()
+    cancel = cancel or threading.Event()
+    problems: list[ScanProblem] = []
+    rematched = index.sync_catalog(matcher)
+    folders = [os.path.abspath(f) for f in (folders or index.folders())]
+    for f in folders:
+        index.add_folder(f)
+    totals = {"files": 0, "new": 0, "changed": 0, "removed": 0, "offline": 0}
+    to_read: list[tuple[int, str]] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    for folder in folders:
+        fid = index.folder_id(folder)
+        if not os.path.isdir(folder):
+            reason = "folder is not reachable (unplugged drive?); its tracks are kept offline"
+            problem = ScanProblem(folder, reason)
+            problems.append(problem)
+            yield problem
+            index.set_folder_offline(fid, True)
+            continue
+        known = index.known(fid)
+        encode = os.fsencode
+        seen: set[bytes] = set()
+        skipped: list[bytes] = []
+        count = 0
+        for item in walk_tree(folder, seen_dirs, ordered=False):
+            if cancel.is_set():
+                break
+            if type(item) is Skipped:
+                skipped.append(os.fsencode(item.path))
+                problem = ScanProblem(item.path, f"skipped: {item.reason}")
+                problems.append(problem)
+                yield problem
+                continue
+            path, size, mtime_ns = item  # type: ignore[misc]
+            raw = encode(path)
+            seen.add(raw)
+            count += 1
+            old = known.get(raw)
+            if old is None:
+                totals["new"] += 1
+                to_read.append((fid, path))
+            elif old[0] != size or old[1] != mtime_ns:
+                totals["changed"] += 1
+                to_read.append((fid, path))
+            if count % 2000 == 0:
+                yield ScanProgress(
+                    "walking", folder, totals["files"] + count, len(to_read), 0, 0, 0
+                )
+        totals["files"] += count
+        if cancel.is_set():
+            break
+        gone = [p for p in known if p not in seen]
+        kept_offline = [p for p in gone if _under(p, skipped)]
+        with index.transaction():
+            totals["removed"] += index.remove(p for p in gone if not _under(p, skipped))
+            index.set_offline(kept_offline, True)
+            index.set_offline((p for p, v in known.items() if v[2] and p in seen), False)
+        totals["offline"] += len(kept_offline)
+        yield ScanProgress("walking", folder, totals["files"], len(to_read), 0, 0, 0)
+
+    read = matched = errors = 0
+    if to_read and not cancel.is_set():
+        for batch in _read_all(to_read, matcher, workers, cancel):
+            by_folder: dict[int, list[tuple[ReadResult, Match | None]]] = {}
+            for fid, result, _path in batch:
+                read += 1
+                if result is None:
+                    totals["removed"] += 1
+                    continue
+                r, m = result
+                if r.error:
+                    errors += 1
+                    problem = ScanProblem(r.path, r.error)
+                    problems.append(problem)
+                    yield problem
+                if m and m.entry_id:
+                    matched += 1
+                by_folder.setdefault(fid, []).append(result)
+            with index.transaction():
+                for fid, results in by_folder.items():
+                    index.write(fid, results)
+            yield ScanProgress("reading", os.path.dirname(batch[-1][2]), totals["files"],
+                               len(to_read), read, matched, errors)  # fmt: skip
+            if cancel.is_set():
+                break
+    with index.transaction():
+        index.set_meta("catalog", catalog_fingerprint(matcher.catalog))
+    return ScanSummary(
+        files=totals["files"], new=totals["new"], changed=totals["changed"],
+        removed=totals["removed"], matched=index.matched_count(), errors=errors, offline=totals["offline"],
+        rematched=rematched, seconds=time.perf_counter() - started,
+        cancelled=cancel.is_set(), problems=tuple(problems),
+    )  # fmt: skip
+
+
+def _read_all(
+    to_read: list[tuple[int, str]], matcher: Matcher, workers: int | None, cancel: threading.Event
+) -> Iterator[list[tuple[int, tuple[ReadResult, Match | None] | None, str]]]:
+    """Batches of (folder id, result or None if vanished, path), in order."""
+    paths = [p for _, p in to_read]
+    fids = [f for f, _ in to_read]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    pos = 0
+    if workers > 1 and len(paths) >= IN_PROCESS_BELOW:
+        batch: list[tuple[int, tuple[ReadResult, Match | None] | None, str]] = []
+        try:
+            ex = ProcessPoolExecutor(
+                workers,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(matcher.catalog,),
+            )
+        except (OSError, ValueError):
+            ex = None
+        if ex is not None:
+            try:
+                for chunk_results in ex.map(_read_chunk, _chunks(paths, CHUNK)):
+                    for result in chunk_results:
+                        batch.append((fids[pos], result, paths[pos]))
+                        pos += 1
+                    if len(batch) >= BATCH:
+                        yield batch
+                        batch = []
+                    if cancel.is_set():
+                        return
+            except (BrokenProcessPool, OSError, EOFError):
+                pass  # workers could not start or died: read the rest here
+            finally:
+                ex.shutdown(wait=True, cancel_futures=True)
+            if batch:
+                yield batch
+    for start in range(pos, len(paths), BATCH):
+        if cancel.is_set():
+            return
+        part = paths[start : start + BATCH]
+        yield [(fids[start + i], _read_and_match(p, matcher), p) for i, p in enumerate(part)]
