@@ -169,3 +169,25 @@ def test_no_subcommand_opens_the_window_or_says_why():
     r = cli(env=env)
     assert r.returncode in (0, 1)
     assert "Traceback" not in r.stderr
+
+
+def test_scan_library_and_commands_that_read_the_index(library, tmp_path):
+    other = tmp_path / "other.sqlite3"
+    r = cli("scan", str(library), "--index", str(other))
+    assert r.returncode == 0, r.stderr
+    assert "8 files: 8 new" in r.stdout and "6 matched" in r.stdout and "1 errors" in r.stdout
+    again = cli("scan", "--index", str(other))
+    assert "8 files: 0 new, 0 changed, 0 removed" in again.stdout
+    listing = cli("library", "--index", str(other))
+    assert str(library) in listing.stdout and "8 files, 6 matched" in listing.stdout
+    rows = json.loads(cli("match", "--json", "--index", str(other)).stdout)
+    assert len(rows) == 8 and sum(1 for x in rows if x["entry"]) == 6
+    queue = json.loads(cli("queue", "--mood", "heartbreak", "--json", "--index", str(other)).stdout)
+    assert len(queue) == 5
+    # The default index is a different, still empty one.
+    assert "No library folders yet" in cli("library").stdout
+
+
+def test_scan_of_a_missing_folder_is_a_usage_error(tmp_path):
+    r = cli("scan", str(tmp_path / "nope"))
+    assert r.returncode == 2 and "not a folder" in r.stderr
