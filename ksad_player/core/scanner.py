@@ -131,7 +131,7 @@ def scan(
     seen_dirs: set[tuple[int, int]] = set()
     for folder in folders:
         fid = index.folder_id(folder)
-        if not os.path.isdir(folder):
+        if not os.path.exists(folder):
             reason = "folder is not reachable (unplugged drive?); its tracks are kept offline"
             problem = ScanProblem(folder, reason)
             problems.append(problem)

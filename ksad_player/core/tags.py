@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,7 +15,7 @@ from mutagen import id3
 from mutagen.aiff import AIFF
 from mutagen.apev2 import APEv2
 from mutagen.asf import ASF
-from mutagen.flac import FLAC
+from mutagen.flac import FLAC, Picture
 from mutagen.id3 import ID3, Encoding
 from mutagen.monkeysaudio import MonkeysAudio
 from mutagen.mp3 import MP3
@@ -371,3 +372,34 @@ def _build(path: str, f: _Fields, fmt: str, length: float, cover: bool, bitrate:
 def is_audio_name(name: str) -> bool:
     dot = name.rfind(".")
     return dot > 0 and name[dot:].lower() in AUDIO_EXTENSIONS
+
+
+def read_cover(path: str) -> bytes | None:
+    """The embedded front cover's bytes (or the first picture), or None; never raises."""
+    try:
+        audio = mutagen.File(path)
+    except Exception:
+        return None
+    if audio is None:
+        return None
+    try:
+        if isinstance(audio, FLAC) and audio.pictures:
+            return bytes(audio.pictures[0].data)
+        tags = audio.tags
+        if tags is None:
+            return None
+        if isinstance(tags, ID3):
+            pics = tags.getall("APIC")
+            front = [p for p in pics if p.type == 3] or pics
+            return bytes(front[0].data) if front else None
+        if isinstance(audio, MP4):
+            covr = tags.get("covr")
+            return bytes(covr[0]) if covr else None
+        if isinstance(audio, ASF):
+            return None  # WMA pictures are noticed, not shown
+        block = tags.get("metadata_block_picture") if hasattr(tags, "get") else None
+        if block:
+            return bytes(Picture(base64.b64decode(block[0])).data)
+    except Exception:
+        return None
+    return None

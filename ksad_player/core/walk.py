@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -33,6 +34,10 @@ def walk_tree(
         st = os.stat(top)
     except OSError as exc:
         yield Skipped(top, exc.strerror or str(exc))
+        return
+    if not stat.S_ISDIR(st.st_mode):  # a single file can be a library root too
+        if is_audio_name(top):
+            yield (top, st.st_size, st.st_mtime_ns)
         return
     seen.add((st.st_dev, st.st_ino))
     stack = [(top, st.st_dev)]

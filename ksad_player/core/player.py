@@ -1,0 +1,239 @@
+"""What the player is doing, independent of any toolkit or audio library.
+
+The Player owns the queue position, play/pause state and repeat mode, and drives a
+Backend (the small playback contract). Backends report through one `on_event` callback,
+possibly from their own threads; whoever owns the Player must hand those events to
+`Player.handle()` on the thread the Player lives on (the window does this through a Qt
+signal). NullBackend plays nothing, for machines without libVLC and for tests of logic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ksad_player.core.playqueue import Item
+
+REPEAT_MODES = ("off", "all", "one")
+
+
+@dataclass(frozen=True)
+class PlaybackEvent:
+    """What a backend reports: 'playing', 'paused', 'stopped', 'ended' or 'error'."""
+
+    kind: str
+    path: str = ""
+    message: str = ""
+
+
+class Backend(Protocol):
+    """The playback contract every backend implements."""
+
+    on_event: Callable[[PlaybackEvent], None]
+    available: bool
+    reason: str  # why it is not available, for the user
+
+    def play(self, path: str) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def stop(self) -> None: ...
+    def seek(self, ms: int) -> None: ...
+    def set_volume(self, volume: int) -> None: ...
+    def position_ms(self) -> int: ...
+    def duration_ms(self) -> int: ...
+    def close(self) -> None: ...
+
+
+def _ignore(_: PlaybackEvent) -> None:
+    return None
+
+
+class NullBackend:
+    """Accepts every call and plays nothing; says why when it stands in for libVLC."""
+
+    def __init__(self, reason: str = "no playback backend") -> None:
+        self.on_event: Callable[[PlaybackEvent], None] = _ignore
+        self.available = False
+        self.reason = reason
+        self.volume = 100
+        self._path = ""
+        self._pos = 0
+
+    def play(self, path: str) -> None:
+        self._path, self._pos = path, 0
+
+    def pause(self) -> None:
+        return None
+
+    def resume(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        self._path, self._pos = "", 0
+
+    def seek(self, ms: int) -> None:
+        self._pos = max(0, ms)
+
+    def set_volume(self, volume: int) -> None:
+        self.volume = max(0, min(100, volume))
+
+    def position_ms(self) -> int:
+        return self._pos
+
+    def duration_ms(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass
+class PlayerState:
+    queue: list[Item] = field(default_factory=list)
+    index: int = -1
+    status: str = "stopped"  # stopped, playing, paused
+    repeat: str = "off"
+    unplayable: set[str] = field(default_factory=set)
+
+
+Listener = Callable[[str, "Player"], None]
+
+
+class Player:
+    """Queue position and transport over a Backend; listeners hear 'track', 'status',
+    'queue' and 'skipped' notifications."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.state = PlayerState()
+        self.listeners: list[Listener] = []
+        self.last_error = ""
+
+    # -- notifications ------------------------------------------------------------------
+    def _tell(self, what: str) -> None:
+        for listener in list(self.listeners):
+            listener(what, self)
+
+    @property
+    def current(self) -> Item | None:
+        s = self.state
+        return s.queue[s.index] if 0 <= s.index < len(s.queue) else None
+
+    @property
+    def queue(self) -> list[Item]:
+        return self.state.queue
+
+    # -- commands -----------------------------------------------------------------------
+    def load(self, items: list[Item], *, start: int | None = 0) -> None:
+        """Replace the queue; start playing at `start` (None: stay stopped)."""
+        self.backend.stop()
+        self.state.queue = list(items)
+        self.state.index = -1
+        self.state.status = "stopped"
+        self._tell("queue")
+        if start is not None and items:
+            self.play_at(start)
+        else:
+            self._tell("status")
+
+    def play_at(self, index: int) -> None:
+        if not 0 <= index < len(self.state.queue):
+            return
+        self.state.index = index
+        self.state.status = "playing"
+        self.backend.play(self.state.queue[index].path)
+        self._tell("track")
+        self._tell("status")
+
+    def toggle(self) -> None:
+        s = self.state
+        if s.status == "playing":
+            self.backend.pause()
+            s.status = "paused"
+        elif s.status == "paused":
+            self.backend.resume()
+            s.status = "playing"
+        elif s.queue:
+            self.play_at(max(0, s.index))
+            return
+        self._tell("status")
+
+    def stop(self) -> None:
+        self.backend.stop()
+        self.state.status = "stopped"
+        self._tell("status")
+
+    def next(self) -> None:
+        nxt = self._following(self.state.index, manual=True)
+        if nxt is None:
+            self.stop()
+        else:
+            self.play_at(nxt)
+
+    def previous(self) -> None:
+        """Back to the start of the track if it has played a while, else the one before."""
+        if self.backend.position_ms() > 3000 or self.state.index <= 0:
+            if self.current:
+                self.backend.seek(0)
+            return
+        self.play_at(self.state.index - 1)
+
+    def remove(self, index: int) -> None:
+        s = self.state
+        if not 0 <= index < len(s.queue):
+            return
+        playing_removed = index == s.index
+        del s.queue[index]
+        if index < s.index:
+            s.index -= 1
+        self._tell("queue")
+        if playing_removed:
+            if s.index < len(s.queue) and s.status != "stopped":
+                self.play_at(s.index)
+            else:
+                s.index = min(s.index, len(s.queue) - 1)
+                self.stop()
+
+    def set_repeat(self, mode: str) -> None:
+        if mode not in REPEAT_MODES:
+            raise ValueError(mode)
+        self.state.repeat = mode
+        self._tell("status")
+
+    def _following(self, index: int, *, manual: bool = False) -> int | None:
+        n = len(self.state.queue)
+        if n == 0:
+            return None
+        if self.state.repeat == "one" and not manual:
+            return index
+        if index + 1 < n:
+            return index + 1
+        return 0 if self.state.repeat in ("all", "one") else None
+
+    # -- what the backend says ----------------------------------------------------------
+    def handle(self, event: PlaybackEvent) -> None:
+        """Backend events, delivered on the Player's own thread."""
+        cur = self.current
+        if cur is None or (event.path and event.path != cur.path):
+            return  # late news about a track we already left
+        if event.kind == "ended":
+            nxt = self._following(self.state.index)
+            if nxt is None:
+                self.state.status = "stopped"
+                self._tell("status")
+                self._tell("finished")
+            else:
+                self.play_at(nxt)
+        elif event.kind == "error":
+            self.state.unplayable.add(cur.path)
+            self.last_error = (
+                f"Could not play {cur.title} ({event.message or 'unplayable file'}); skipped"
+            )
+            self._tell("skipped")
+            # Skip forward without wrapping onto the same broken file forever.
+            following = self.state.index + 1
+            if following < len(self.state.queue):
+                self.play_at(following)
+            else:
+                self.stop()

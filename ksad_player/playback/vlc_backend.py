@@ -1,0 +1,97 @@
+"""The libVLC backend: one vlc.Instance for the app, one media player.
+
+libVLC calls back on its own threads and is not re-entrant: a callback here only builds a
+PlaybackEvent and passes it to `on_event`, which must hand it to the GUI thread (a queued
+Qt signal). Nothing here is ever called from a libVLC callback.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Callable
+
+from ksad_player.core.player import NullBackend, PlaybackEvent
+
+INSTALL_HINT = "sudo apt-get install libvlc5 vlc-plugin-base"
+
+
+def vlc_args() -> list[str]:
+    """Base options plus KSAD_VLC_ARGS, split like a shell would."""
+    extra = shlex.split(os.environ.get("KSAD_VLC_ARGS", ""))
+    return ["--quiet", "--no-video", "--no-xlib", *extra]
+
+
+class VlcBackend:
+    """Backend over python-vlc."""
+
+    def __init__(self, args: list[str] | None = None) -> None:
+        import vlc  # raises ImportError/OSError when libVLC is missing
+
+        self._vlc = vlc
+        self.instance = vlc.Instance(args if args is not None else vlc_args())
+        if self.instance is None:
+            raise OSError("libVLC could not start with these options")
+        self.player = self.instance.media_player_new()
+        self.on_event: Callable[[PlaybackEvent], None] = lambda _e: None
+        self.available = True
+        self.reason = ""
+        self._path = ""
+        em = self.player.event_manager()
+        et = vlc.EventType
+        for vlc_event, kind in (
+            (et.MediaPlayerPlaying, "playing"),
+            (et.MediaPlayerPaused, "paused"),
+            (et.MediaPlayerStopped, "stopped"),
+            (et.MediaPlayerEndReached, "ended"),
+            (et.MediaPlayerEncounteredError, "error"),
+        ):
+            em.event_attach(vlc_event, self._forward, kind)
+
+    def _forward(self, _event: object, kind: str) -> None:
+        # On a libVLC thread: build a value, hand it on, touch nothing else.
+        self.on_event(PlaybackEvent(kind, self._path))
+
+    def play(self, path: str) -> None:
+        self._path = path
+        media = self.instance.media_new_path(path)
+        self.player.set_media(media)
+        media.release()
+        if self.player.play() == -1:
+            self.on_event(PlaybackEvent("error", path, "libVLC refused to start it"))
+
+    def pause(self) -> None:
+        self.player.set_pause(1)
+
+    def resume(self) -> None:
+        self.player.set_pause(0)
+
+    def stop(self) -> None:
+        self.player.stop()
+
+    def seek(self, ms: int) -> None:
+        self.player.set_time(max(0, int(ms)))
+
+    def set_volume(self, volume: int) -> None:
+        self.player.audio_set_volume(max(0, min(100, int(volume))))
+
+    def position_ms(self) -> int:
+        return max(0, self.player.get_time())
+
+    def duration_ms(self) -> int:
+        return max(0, self.player.get_length())
+
+    def close(self) -> None:
+        self.player.stop()
+        self.player.release()
+        self.instance.release()
+
+
+def make_backend() -> VlcBackend | NullBackend:
+    """libVLC when it is there; otherwise a NullBackend that says how to install it."""
+    try:
+        return VlcBackend()
+    except Exception as exc:  # ImportError, OSError, NameError from a broken python-vlc
+        return NullBackend(
+            f"libVLC is not available ({type(exc).__name__}). Install it: {INSTALL_HINT}"
+        )

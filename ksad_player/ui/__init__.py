@@ -1,0 +1,1 @@
+"""The Qt layer: widgets, models over core objects, and the wiring to the player."""

@@ -1,0 +1,73 @@
+"""Application wiring: the QApplication, its look, the playback backend and the window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from ksad_player.core import paths
+from ksad_player.core.player import Backend
+from ksad_player.playback.vlc_backend import make_backend
+from ksad_player.ui.main_window import MainWindow
+
+HANGUL_FONTS = (
+    "Noto Sans CJK KR",
+    "Noto Sans KR",
+    "NanumGothic",
+    "Malgun Gothic",
+    "Apple SD Gothic Neo",
+)
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    base, text, panel = QColor("#1e1f2e"), QColor("#e6e4f0"), QColor("#26283a")
+    for role, colour in (
+        (QPalette.ColorRole.Window, panel), (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, panel),
+        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, panel),
+        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.Highlight, QColor("#7b61c9")),
+        (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
+        (QPalette.ColorRole.ToolTipBase, base), (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, QColor("#8d8aa3")),
+    ):  # fmt: skip
+        p.setColor(role, colour)
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6f6c85"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#6f6c85"))
+    return p
+
+
+def style_app(app: QApplication) -> None:
+    """A calm look that follows the system's dark or light choice; Hangul always renders."""
+    app.setStyle("Fusion")
+    if app.styleHints().colorScheme() == Qt.ColorScheme.Dark:
+        app.setPalette(_dark_palette())
+    font = QFont(app.font())
+    available = set(QFontDatabase.families())
+    fallbacks = [f for f in HANGUL_FONTS if f in available]
+    font.setFamilies([font.family(), *fallbacks])
+    app.setFont(font)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    QGuiApplication.setApplicationName("ksad-player")
+    QGuiApplication.setApplicationDisplayName("ksad-player")
+    QGuiApplication.setDesktopFileName("ksad-player")
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "ksad-player.svg")))
+    style_app(app)  # type: ignore[arg-type]
+    return app  # type: ignore[return-value]
+
+
+def run(paths_: list[str], *, demo: bool = False, backend: Backend | None = None) -> int:
+    app = make_app()
+    window = MainWindow(backend or make_backend())
+    window.show()
+    if demo:
+        window.start_demo()
+    if paths_:
+        window.add_paths([str(p) for p in paths_])
+    return int(app.exec())
