@@ -37,6 +37,7 @@ class VlcBackend:
         self.available = True
         self.reason = ""
         self._path = ""
+        self.volume = 100
         em = self.player.event_manager()
         et = vlc.EventType
         for vlc_event, kind in (
@@ -59,6 +60,7 @@ class VlcBackend:
         media.release()
         if self.player.play() == -1:
             self.on_event(PlaybackEvent("error", path, "libVLC refused to start it"))
+        self.player.audio_set_volume(self.volume)  # some outputs reset it per track
 
     def pause(self) -> None:
         self.player.set_pause(1)
@@ -73,7 +75,8 @@ class VlcBackend:
         self.player.set_time(max(0, int(ms)))
 
     def set_volume(self, volume: int) -> None:
-        self.player.audio_set_volume(max(0, min(100, int(volume))))
+        self.volume = max(0, min(100, int(volume)))
+        self.player.audio_set_volume(self.volume)
 
     def position_ms(self) -> int:
         return max(0, self.player.get_time())

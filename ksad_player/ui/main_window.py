@@ -546,7 +546,13 @@ class MainWindow(QMainWindow):
             self.say(player.last_error)
             self.queue_model.playing_changed()
         elif what == "finished":
-            self.say("The queue has ended. Press a mood to go on.")
+            bad = sum(1 for i in player.queue if i.path in player.state.unplayable)
+            skipped = (
+                f" {bad} file{'s' * (bad != 1)} could not be played and {'were' if bad != 1 else 'was'} skipped."
+                if bad
+                else ""
+            )
+            self.say(f"The queue has ended.{skipped} Press a mood to go on.")
 
     def _load_cover(self, path: str) -> None:
         if not hasattr(self, "_cover_signals"):

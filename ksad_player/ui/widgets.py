@@ -154,7 +154,7 @@ class NowPlaying(QFrame):
         self.setObjectName("now-playing")
         self.placeholder = placeholder
         lay = QVBoxLayout(self)
-        self.cover = QLabel()
+        self.cover = plain_label()
         self.cover.setObjectName("cover")
         self.cover.setAccessibleName("Cover")
         self.cover.setFixedSize(self.COVER)
