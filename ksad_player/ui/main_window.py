@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
         self._entries_model, self._unmatched_model = entries, unmatched
         self.unmatched_proxy.setSourceModel(unmatched)
         self.entries_view.expandAll()
+        self.entries_view.setColumnHidden(4, True)  # aliases: searched, not shown
         self.entries_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         has_library = bool(self.tracks) or bool(self.index.folders())
         self.listen.setCurrentIndex(1 if has_library else 0)

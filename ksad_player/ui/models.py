@@ -92,7 +92,7 @@ def library_models(
             if best is None or (t.linked, t.score) > (best.linked, best.score):
                 by_entry[t.entry_id] = t
     entries = QStandardItemModel()
-    entries.setHorizontalHeaderLabels(["Song", "Artist", "Status", "File"])
+    entries.setHorizontalHeaderLabels(["Song", "Artist", "Status", "File", "Also known as"])
     if group_by == "source":
         groups = [
             (s.label, [e for e in catalog.entries if e.source_list == s.id])
@@ -107,7 +107,7 @@ def library_models(
         found = sum(1 for e in members if e.id in by_entry)
         head = QStandardItem(f"{label}  ({found}/{len(members)})")
         head.setEditable(False)
-        row_of_heads = [head] + [QStandardItem("") for _ in range(3)]
+        row_of_heads = [head] + [QStandardItem("") for _ in range(4)]
         for cell in row_of_heads[1:]:
             cell.setEditable(False)
         for e in members:
@@ -117,12 +117,13 @@ def library_models(
                 if t
                 else "missing"
             )
+            aliases = " / ".join([*e.title_aliases, *(n for a in e.artists for n in a.aliases)])
             cells = [QStandardItem(e.title), QStandardItem(e.credit), QStandardItem(status),
-                     QStandardItem(t.path if t else "")]  # fmt: skip
+                     QStandardItem(t.path if t else ""), QStandardItem(aliases)]  # fmt: skip
             for c in cells:
                 c.setEditable(False)
                 c.setData(e.id, ENTRY_ROLE)
-                c.setData(t.path if t else None, PATH_ROLE)
+                c.setData(t.path if t else "", PATH_ROLE)  # never None: PySide6 miscounts it
                 c.setData(bool(t and t.linked), LINKED_ROLE)
             cells[0].setToolTip(plain_tooltip(e.blurb))
             cells[3].setToolTip(plain_tooltip(t.path if t else "not found in your library"))

@@ -88,6 +88,8 @@ class MoodBar(QWidget):
             b.setCheckable(True)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(40)
+            b.setMinimumWidth(70)  # narrow screens squeeze the buttons rather than the window
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             fg = _readable_on(mood.colour)
             b.setStyleSheet(
                 f"QPushButton {{ background: {mood.colour}; color: {fg}; border-radius: 8px;"
@@ -99,9 +101,8 @@ class MoodBar(QWidget):
             b.clicked.connect(lambda _=False, m=mood.id: self.mood_clicked.emit(m))
             group.addButton(b)
             self.buttons[mood.id] = b
-            row.addWidget(b)
+            row.addWidget(b, 1)
         self._moods = {m.id: m for m in catalog.moods}
-        row.addStretch(1)
         self.order = QComboBox()
         self.order.setObjectName("order")
         self.order.setAccessibleName("Order")
