@@ -202,3 +202,54 @@ def test_scan_library_and_commands_that_read_the_index(library, tmp_path):
 def test_scan_of_a_missing_folder_is_a_usage_error(tmp_path):
     r = cli("scan", str(tmp_path / "nope"))
     assert r.returncode == 2 and "not a folder" in r.stderr
+
+
+def _gui(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ksad_player", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_index(count: int, timeout: float = 30) -> int:
+    import sqlite3
+    import time
+
+    from ksad_player.core.index import default_path
+
+    deadline = time.monotonic() + timeout
+    n = 0
+    while time.monotonic() < deadline:
+        try:
+            db = sqlite3.connect(default_path(), timeout=1)
+            n = db.execute("SELECT COUNT(*) FROM tracks").fetchone()[0]
+            db.close()
+        except sqlite3.Error:
+            n = 0
+        if n >= count:
+            break
+        time.sleep(0.1)
+    return n
+
+
+def test_paths_on_the_command_line_join_the_library(library):
+    proc = _gui(str(library))
+    try:
+        assert _wait_for_index(8) == 8
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def test_demo_flag_brings_the_demo_library():
+    proc = _gui("--demo")
+    try:
+        assert _wait_for_index(12) == 12
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "Traceback" not in err

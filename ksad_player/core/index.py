@@ -148,6 +148,14 @@ def _reasons_from(text: str | None) -> tuple[Reason, ...]:
     return tuple(Reason(*r) for r in json.loads(text).get("reasons", []))
 
 
+def track_row(r: ReadResult, m: Match | None) -> tuple[Any, ...]:
+    """A file as one `tracks` row (without its folder): plain values, cheap to pickle."""
+    return (
+        _b(r.path), r.size, r.mtime_ns, *_tag_values(r.tags), r.error,
+        m.entry_id if m else None, m.score if m else 0.0, _reasons_json(m),
+    )  # fmt: skip
+
+
 def catalog_fingerprint(catalog: Catalog) -> str:
     """Changes whenever anything the matcher reads in the catalog changes."""
     return hashlib.sha256(repr((catalog.entries, catalog.moods)).encode()).hexdigest()[:32]
@@ -289,21 +297,19 @@ class LibraryIndex:
 
     def write(self, folder_id: int, results: Iterable[tuple[ReadResult, Match | None]]) -> None:
         """Store read (and matched) files; call inside a transaction for batches."""
-        rows = []
-        for r, m in results:
-            rows.append((
-                _b(r.path), folder_id, r.size, r.mtime_ns, *_tag_values(r.tags), r.error,
-                m.entry_id if m else None, m.score if m else 0.0, _reasons_json(m),
-            ))  # fmt: skip
+        self.write_rows(folder_id, (track_row(r, m) for r, m in results))
+
+    def write_rows(self, folder_id: int, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Store rows made by `track_row` (the scan's workers make them, off this process)."""
         self.db.executemany(
-            f"INSERT INTO tracks(path, folder_id, size, mtime_ns, {_TAG_COLUMNS}, error, entry_id, score, reasons) "
+            f"INSERT INTO tracks(folder_id, path, size, mtime_ns, {_TAG_COLUMNS}, error, entry_id, score, reasons) "
             f"VALUES ({', '.join('?' * 23)}) "
             "ON CONFLICT(path) DO UPDATE SET folder_id=excluded.folder_id, size=excluded.size, "
             "mtime_ns=excluded.mtime_ns, "
             + ", ".join(f"{c.strip()}=excluded.{c.strip()}" for c in _TAG_COLUMNS.split(","))
             + ", error=excluded.error, entry_id=excluded.entry_id, score=excluded.score, "
             "reasons=excluded.reasons, offline=0",
-            rows,
+            ((folder_id, *row) for row in rows),
         )
 
     def remove(self, raw_paths: Iterable[bytes]) -> int:

@@ -18,11 +18,12 @@ from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from ksad_player.core.catalog import Catalog
-from ksad_player.core.index import LibraryIndex, catalog_fingerprint
-from ksad_player.core.matcher import Match, Matcher
-from ksad_player.core.tags import ReadResult, read_tags
+from ksad_player.core.index import LibraryIndex, catalog_fingerprint, track_row
+from ksad_player.core.matcher import Matcher
+from ksad_player.core.tags import read_tags
 from ksad_player.core.walk import Skipped, walk_tree
 
 IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
@@ -75,16 +76,26 @@ def _init_worker(catalog: Catalog) -> None:
     _worker_matcher = Matcher(catalog)
 
 
-def _read_and_match(path: str, matcher: Matcher) -> tuple[ReadResult, Match | None] | None:
+class Scanned(NamedTuple):
+    """One file read and matched, as the index stores it (rows are made in the workers)."""
+
+    path: str
+    row: tuple[Any, ...]
+    error: str | None
+    matched: bool
+
+
+def _read_and_match(path: str, matcher: Matcher) -> Scanned | None:
     r = read_tags(path, scan=True)
     if r.tags is None:
         if not os.path.lexists(path):
             return None  # vanished while we scanned
-        return r, None
-    return r, matcher.match(r.tags)
+        return Scanned(path, track_row(r, None), r.error, False)
+    m = matcher.match(r.tags)
+    return Scanned(path, track_row(r, m), None, m.entry_id is not None)
 
 
-def _read_chunk(paths: Sequence[str]) -> list[tuple[ReadResult, Match | None] | None]:
+def _read_chunk(paths: Sequence[str]) -> list[Scanned | None]:
     assert _worker_matcher is not None
     return [_read_and_match(p, _worker_matcher) for p in paths]
 
@@ -138,9 +149,9 @@ def scan(
             yield problem
             index.set_folder_offline(fid, True)
             continue
-        known = index.known(fid)
+        known = index.known(fid)  # what is left in it at the end is gone
         encode = os.fsencode
-        seen: set[bytes] = set()
+        back_online: list[bytes] = []
         skipped: list[bytes] = []
         count = 0
         for item in walk_tree(folder, seen_dirs, ordered=False):
@@ -154,15 +165,16 @@ def scan(
                 continue
             path, size, mtime_ns = item  # type: ignore[misc]
             raw = encode(path)
-            seen.add(raw)
             count += 1
-            old = known.get(raw)
+            old = known.pop(raw, None)
             if old is None:
                 totals["new"] += 1
                 to_read.append((fid, path))
             elif old[0] != size or old[1] != mtime_ns:
                 totals["changed"] += 1
                 to_read.append((fid, path))
+            elif old[2]:
+                back_online.append(raw)
             if count % 2000 == 0:
                 yield ScanProgress(
                     "walking", folder, totals["files"] + count, len(to_read), 0, 0, 0
@@ -170,36 +182,33 @@ def scan(
         totals["files"] += count
         if cancel.is_set():
             break
-        gone = [p for p in known if p not in seen]
-        kept_offline = [p for p in gone if _under(p, skipped)]
+        kept_offline = [p for p in known if _under(p, skipped)]
         with index.transaction():
-            totals["removed"] += index.remove(p for p in gone if not _under(p, skipped))
+            totals["removed"] += index.remove(p for p in known if not _under(p, skipped))
             index.set_offline(kept_offline, True)
-            index.set_offline((p for p, v in known.items() if v[2] and p in seen), False)
+            index.set_offline(back_online, False)
         totals["offline"] += len(kept_offline)
         yield ScanProgress("walking", folder, totals["files"], len(to_read), 0, 0, 0)
 
     read = matched = errors = 0
     if to_read and not cancel.is_set():
         for batch in _read_all(to_read, matcher, workers, cancel):
-            by_folder: dict[int, list[tuple[ReadResult, Match | None]]] = {}
+            by_folder: dict[int, list[tuple[Any, ...]]] = {}
             for fid, result, _path in batch:
                 read += 1
                 if result is None:
                     totals["removed"] += 1
                     continue
-                r, m = result
-                if r.error:
+                if result.error:
                     errors += 1
-                    problem = ScanProblem(r.path, r.error)
+                    problem = ScanProblem(result.path, result.error)
                     problems.append(problem)
                     yield problem
-                if m and m.entry_id:
-                    matched += 1
-                by_folder.setdefault(fid, []).append(result)
+                matched += result.matched
+                by_folder.setdefault(fid, []).append(result.row)
             with index.transaction():
-                for fid, results in by_folder.items():
-                    index.write(fid, results)
+                for fid, rows in by_folder.items():
+                    index.write_rows(fid, rows)
             yield ScanProgress("reading", os.path.dirname(batch[-1][2]), totals["files"],
                                len(to_read), read, matched, errors)  # fmt: skip
             if cancel.is_set():
@@ -216,14 +225,14 @@ def scan(
 
 def _read_all(
     to_read: list[tuple[int, str]], matcher: Matcher, workers: int | None, cancel: threading.Event
-) -> Iterator[list[tuple[int, tuple[ReadResult, Match | None] | None, str]]]:
+) -> Iterator[list[tuple[int, Scanned | None, str]]]:
     """Batches of (folder id, result or None if vanished, path), in order."""
     paths = [p for _, p in to_read]
     fids = [f for f, _ in to_read]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     pos = 0
     if workers > 1 and len(paths) >= IN_PROCESS_BELOW:
-        batch: list[tuple[int, tuple[ReadResult, Match | None] | None, str]] = []
+        batch: list[tuple[int, Scanned | None, str]] = []
         try:
             ex = ProcessPoolExecutor(
                 workers,

@@ -111,6 +111,11 @@ class MainWindow(QMainWindow):
             self.refresh_library()
         if self.index.rebuilt:
             self.scan([])
+        elif self.tracks:
+            found = len({t.entry_id for t in self.tracks if t.entry_id and not t.offline})
+            self.say(
+                f"{found} of the catalog's {len(self.catalog.entries)} songs are in your library. Press a mood."
+            )
 
     # -- building -----------------------------------------------------------------------
     def _build(self, res: Path) -> None:

@@ -248,3 +248,29 @@ def test_empty_state_offers_the_demo_and_it_fills_every_mood(qtbot, open_window,
     for m in window.catalog.moods:
         assert not mood(window, m.id).text().endswith(" 0"), m.id
     assert "12 files, 12 catalog songs" in window.status_text.text()
+
+
+def test_the_embedded_cover_is_shown_scaled(qtbot, open_window, null_backend, tmp_path):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from ksad_player.core.playqueue import build_queue
+    from ksad_player.core.tagwriter import TagSpec, write_tags
+
+    image = QImage(1200, 800, QImage.Format.Format_RGB32)
+    image.fill(QColor("#c2415d"))
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    clip = make_clip(tmp_path / "lib" / "fine.wav", 1.0, "Fine", "Taeyeon")
+    write_tags(clip, TagSpec("Fine", ("Taeyeon",), cover=bytes(data)))
+    window = open_window(null_backend)
+    window.add_paths([str(tmp_path / "lib")])
+    wait_scanned(qtbot, window)
+    window.player.load(build_queue(window.catalog, "heartbreak", window.index.matched()))
+    cover = window.findChild(QLabel, "cover")
+    qtbot.waitUntil(
+        lambda: cover.pixmap().toImage().pixelColor(110, 110) == QColor("#c2415d"), timeout=5000
+    )
+    assert cover.pixmap().width() <= 220 and cover.pixmap().height() <= 220

@@ -1,0 +1,112 @@
+"""Window start-up benchmark: how long until the window is on screen with a big library.
+
+    .venv/bin/python bench/window.py --files 20000 [--rounds 5]
+
+Each round is a fresh process (offscreen), timed from launch until the first shown and
+painted window, for: a bare QMainWindow (the baseline Qt itself costs), ksad-player with an
+empty library, and ksad-player with an index of N tracks. Appends to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+CHILD = r"""
+import sys, os
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+which = sys.argv[1]
+if which == "bare":
+    app = QApplication([])
+    w = QMainWindow(); w.resize(1000, 680); w.show()
+else:
+    from ksad_player.ui.app import make_app
+    from ksad_player.ui.main_window import MainWindow
+    from ksad_player.playback.vlc_backend import make_backend
+    from pathlib import Path
+    app = make_app()
+    w = MainWindow(make_backend(), Path(sys.argv[2]) if len(sys.argv) > 2 else None); w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+os._exit(0)
+"""
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CHILD, *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=20000)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--no-record", action="store_true")
+    args = ap.parse_args()
+    from bench.scan import drain
+    from bench.synth import make_library
+    from ksad_player.core import catalog as catalog_mod
+    from ksad_player.core.index import LibraryIndex
+    from ksad_player.core.matcher import Matcher
+    from ksad_player.core.scanner import scan
+
+    lib = make_library(args.out / f"lib-{args.files}", args.files)
+    tmp = Path(tempfile.mkdtemp(prefix="ksad-window-"))
+    index_path = tmp / "big.sqlite3"
+    with LibraryIndex(index_path) as idx:
+        drain(scan(idx, Matcher(catalog_mod.load().catalog), [str(lib)]))
+        n = idx.count()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp / "c"),
+           "XDG_DATA_HOME": str(tmp / "d"), "XDG_CACHE_HOME": str(tmp / "k")}  # fmt: skip
+    cases = {
+        "bare QMainWindow (baseline)": ["bare"],
+        "ksad-player, empty library": ["ksad"],
+        f"ksad-player, {n:,}-track index": ["ksad", str(index_path)],
+    }
+    rows = {}
+    for name, case in cases.items():
+        timed(case, env)  # warm caches
+        times = [timed(case, env) for _ in range(args.rounds)]
+        rows[name] = (statistics.median(times), max(times) - min(times))
+    base = rows["bare QMainWindow (baseline)"][0]
+    big = rows[f"ksad-player, {n:,}-track index"][0]
+    lines = [
+        f"### window start-up — {time.strftime('%Y-%m-%d %H:%M')} — {platform.node()}",
+        "",
+        f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        "time from process launch to the first painted window, offscreen",
+        "",
+        "| case | median s | spread s | vs baseline |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {k} | {t:.3f} | {s:.3f} | {t / base:.2f}× |" for k, (t, s) in rows.items()]
+    ok = big < 1.5
+    lines += [
+        "",
+        f"- {'met' if ok else 'MISSED'}: window open under 1.5 s with {n:,} tracks ({big:.2f} s)",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_record:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
+            f.write("\n" + text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
