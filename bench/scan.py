@@ -28,7 +28,7 @@ from bench.synth import make_library, touch_fraction
 from ksad_player.core import catalog as catalog_mod
 from ksad_player.core.index import LibraryIndex
 from ksad_player.core.matcher import Matcher
-from ksad_player.core.scanner import scan
+from ksad_player.core.scanner import drive, scan
 
 HERE = Path(__file__).resolve().parent
 
@@ -113,11 +113,15 @@ def reference_loop(root: Path) -> int:
 
 
 def drain(gen) -> object:
-    try:
-        while True:
-            next(gen)
-    except StopIteration as stop:
-        return stop.value
+    return drive(gen, lambda _event: None)
+
+
+def record(text: str, enabled: bool) -> None:
+    """Print a result and append it to RESULTS.md."""
+    print(text)
+    if enabled:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
+            f.write("\n" + text)
 
 
 def measure(fn: Callable[[], object], rounds: int, setup: Callable[[], None] | None = None):
@@ -152,11 +156,7 @@ def main() -> int:
             flat = ratio < 1.35
             ok &= flat or step in ("walk + stat", "mutagen loop (reference)")
             lines.append(f"- {step}: {ratio:.2f}{'' if flat else '  (grows faster than linear)'}")
-        text = "\n".join(lines) + "\n"
-        print(text)
-        if not args.no_record:
-            with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-                f.write("\n" + text)
+        record("\n".join(lines) + "\n", not args.no_record)
     return 0 if ok else 1
 
 
@@ -217,11 +217,7 @@ def run_size(n: int, args: argparse.Namespace) -> tuple[bool, dict[str, tuple[fl
     ]
     lines.append("")
     lines += [f"- {'met' if ok else 'MISSED'}: {name}" for name, ok in targets]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_record:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write("\n" + text)
+    record("\n".join(lines) + "\n", not args.no_record)
     return all(ok for _, ok in targets), rows
 
 

@@ -58,7 +58,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args()
-    from bench.scan import drain
+    from bench.scan import drain, record
     from bench.synth import make_library
     from ksad_player.core import catalog as catalog_mod
     from ksad_player.core.index import LibraryIndex
@@ -100,11 +100,7 @@ def main() -> int:
         "",
         f"- {'met' if ok else 'MISSED'}: window open under 1.5 s with {n:,} tracks ({big:.2f} s)",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_record:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write("\n" + text)
+    record("\n".join(lines) + "\n", not args.no_record)
     return 0 if ok else 1
 
 

@@ -19,7 +19,7 @@ from ksad_player.core.identify import Identified, display_path, identify_paths
 from ksad_player.core.index import LibraryIndex
 from ksad_player.core.matcher import Match, Matcher
 from ksad_player.core.playqueue import ORDERS, build_queue
-from ksad_player.core.scanner import ScanProgress, ScanSummary, scan
+from ksad_player.core.scanner import ScanProblem, ScanProgress, drive, scan
 from ksad_player.core.tags import AUDIO_EXTENSIONS
 
 
@@ -184,13 +184,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 if not os.path.isdir(p):
                     print(f"ksad-player: error: {p}: not a folder", file=sys.stderr)
                     return 2
-            gen = scan(idx, matcher, args.paths or None, cancel=cancel)
-            while True:
-                try:
-                    event = next(gen)
-                except StopIteration as stop:
-                    summary: ScanSummary = stop.value
-                    break
+
+            def show(event: ScanProgress | ScanProblem) -> None:
                 if isinstance(event, ScanProgress):
                     if tty:
                         print(_bar(event).ljust(70), end="", file=sys.stderr, flush=True)
@@ -198,6 +193,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
                     if tty:
                         print(file=sys.stderr)
                     _warn(f"{event.path}: {event.reason}")
+
+            summary = drive(scan(idx, matcher, args.paths or None, cancel=cancel), show)
             if tty:
                 print(file=sys.stderr)
     finally:

@@ -10,16 +10,12 @@ import pytest
 from ksad_player.core import catalog as catalog_mod
 from ksad_player.core.index import SCHEMA_VERSION, LibraryIndex, default_path
 from ksad_player.core.matcher import Matcher
-from ksad_player.core.scanner import scan
+from ksad_player.core.scanner import drive, scan
 
 
 def drain(gen):
     events = []
-    try:
-        while True:
-            events.append(next(gen))
-    except StopIteration as stop:
-        return stop.value, events
+    return drive(gen, events.append), events
 
 
 @pytest.fixture

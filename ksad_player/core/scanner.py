@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -221,6 +221,17 @@ def scan(
         rematched=rematched, seconds=time.perf_counter() - started,
         cancelled=cancel.is_set(), problems=tuple(problems),
     )  # fmt: skip
+
+
+def drive(
+    gen: Generator[ScanEvent, None, ScanSummary], on_event: Callable[[ScanEvent], object]
+) -> ScanSummary:
+    """Run a scan to its end, handing each event to `on_event`; the summary comes back."""
+    while True:
+        try:
+            on_event(next(gen))
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
 
 
 def _read_all(

@@ -24,7 +24,7 @@ from ksad_player.core.demo import make_demo
 from ksad_player.core.index import LibraryIndex
 from ksad_player.core.matcher import Matcher
 from ksad_player.core.player import PlaybackEvent
-from ksad_player.core.scanner import ScanProblem, ScanProgress, ScanSummary, scan
+from ksad_player.core.scanner import ScanProblem, ScanProgress, drive, scan
 from ksad_player.core.tags import read_cover
 
 
@@ -51,6 +51,9 @@ class ScanWorker(QObject):
         self.catalog = catalog
         self.cancel = threading.Event()
 
+    def _emit(self, event: ScanProgress | ScanProblem) -> None:
+        (self.progress if isinstance(event, ScanProgress) else self.problem).emit(event)
+
     @Slot(object)
     def run(self, folders: Sequence[str]) -> None:
         self.cancel.clear()
@@ -58,16 +61,7 @@ class ScanWorker(QObject):
             folders = [str(make_demo()) if f == ":demo" else f for f in folders]
             with LibraryIndex(self.index_path) as idx:
                 gen = scan(idx, Matcher(self.catalog), folders or None, cancel=self.cancel)
-                while True:
-                    try:
-                        event = next(gen)
-                    except StopIteration as stop:
-                        summary: ScanSummary = stop.value
-                        break
-                    if isinstance(event, ScanProgress):
-                        self.progress.emit(event)
-                    elif isinstance(event, ScanProblem):
-                        self.problem.emit(event)
+                summary = drive(gen, self._emit)
             self.finished.emit(summary)
         except Exception as exc:  # a scan must never take the window down
             self.failed.emit(f"{type(exc).__name__}: {exc}")
