@@ -274,3 +274,18 @@ def test_the_embedded_cover_is_shown_scaled(qtbot, open_window, null_backend, tm
         lambda: cover.pixmap().toImage().pixelColor(110, 110) == QColor("#c2415d"), timeout=5000
     )
     assert cover.pixmap().width() <= 220 and cover.pixmap().height() <= 220
+
+
+def test_first_launch_offers_the_music_folder(
+    qtbot, open_window, null_backend, tmp_path, monkeypatch, make_track
+):
+    home = tmp_path / "home"
+    make_track("mp3", "Music/stay.mp3", title="Stay", artists=["BLACKPINK"], root=home)
+    monkeypatch.setenv("HOME", str(home))
+    window = open_window(null_backend)
+    button = window.findChild(QPushButton, "add-music")
+    assert button.isVisibleTo(window) and str(home / "Music") in button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_scanned(qtbot, window)
+    assert window.index.folders() == [str(home / "Music")]
+    assert mood(window, "heartbreak").text().endswith("1")
