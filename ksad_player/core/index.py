@@ -272,11 +272,6 @@ class LibraryIndex:
             raise KeyError(folder)
         return int(row[0])
 
-    def remove_folder(self, folder: str) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM folders WHERE path = ?", (_b(os.path.abspath(folder)),))
-        self._export_state()
-
     def folder_info(self) -> list[FolderInfo]:
         out = []
         for fid, raw in self.db.execute("SELECT id, path FROM folders ORDER BY path").fetchall():
@@ -404,8 +399,7 @@ class LibraryIndex:
         fp = catalog_fingerprint(matcher.catalog)
         if self.meta("catalog") == fp:
             return 0
-        n = self.rematch(matcher)
-        return n
+        return self.rematch(matcher)
 
     def rematch(self, matcher: Matcher) -> int:
         """Match every stored file again without reading any file; returns how many changed."""

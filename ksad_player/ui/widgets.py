@@ -50,9 +50,6 @@ class ElidedLabel(QLabel):
         self.setAccessibleDescription(text)
         self._elide()
 
-    def full_text(self) -> str:
-        return self._full
-
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._elide()
