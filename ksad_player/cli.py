@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _split_gui_args(argv: list[str]) -> bool:
+def _opens_window(argv: list[str]) -> bool:
     """True when argv names no subcommand, so it belongs to the window."""
     first = next((a for a in argv if not a.startswith("-")), None)
     return first not in {"catalog", "match", "queue", "scan", "library"}
@@ -284,7 +284,7 @@ def _split_gui_args(argv: list[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if _split_gui_args(argv) and not {"-h", "--help", "--version"} & set(argv):
+    if _opens_window(argv) and not {"-h", "--help", "--version"} & set(argv):
         gui = _Parser(prog="ksad-player")
         gui.add_argument("--demo", action="store_true")
         gui.add_argument("paths", nargs="*")

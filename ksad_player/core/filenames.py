@@ -7,12 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ksad_player.core.normalize import is_useless_artist
+from ksad_player.core.normalize import is_useless_artist, strip_track_number
 
-_TRACK = re.compile(
-    r"^\s*(?:(?:cd|disc)\s*\d+\s*[-.]?\s*)?(?:\d{1,2}\s*[-.]\s*)?\d{1,3}\s*(?:[-._)]\s*|\s+)(?=\S)",
-    re.I,
-)
 _SEP = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
 _FOLDER_NOISE = re.compile(r"^(?:cd|disc|disk)\s*\d+$|^\d{4}$|^music$|^mp3s?$|^downloads?$", re.I)
 
@@ -48,7 +44,7 @@ def guess(path: str | PurePath) -> PathGuess:
     """'01 Artist - Title', 'Artist - Title', '01. Title' with the artist from a folder."""
     p = PurePath(path)
     stem = _clean(p.stem)
-    stem = _TRACK.sub("", stem, count=1) or stem
+    stem = strip_track_number(stem)
     parts = [s.strip() for s in _SEP.split(stem, maxsplit=1)]
     artists: tuple[str, ...] = ()
     title = stem

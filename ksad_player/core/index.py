@@ -290,10 +290,6 @@ class LibraryIndex:
         )
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
-    def write(self, folder_id: int, results: Iterable[tuple[ReadResult, Match | None]]) -> None:
-        """Store read (and matched) files; call inside a transaction for batches."""
-        self.write_rows(folder_id, (track_row(r, m) for r, m in results))
-
     def write_rows(self, folder_id: int, rows: Iterable[tuple[Any, ...]]) -> None:
         """Store rows made by `track_row` (the scan's workers make them, off this process)."""
         self.db.executemany(

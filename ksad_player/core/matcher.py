@@ -190,10 +190,13 @@ class Matcher:
         if not hits:
             return NO_MATCH
         artists = parse_artists([*tags.artists, *info.featured])
+        folder = () if artists.primary else parse_artists(list(tags.folder_artists)).primary
         best: Match | None = None
         for i, (ts, alias, k, c) in hits.items():
             entry = self._entries[i]
-            cand = self._judge(entry, i, ts, alias, k, c, tags, artists.primary, artists.hints)
+            cand = self._judge(
+                entry, i, ts, alias, k, c, info.versions, artists.primary, folder, artists.hints
+            )
             if best is None or (cand.matched, cand.score) > (best.matched, best.score):
                 best = cand
         assert best is not None
@@ -207,14 +210,13 @@ class Matcher:
         alias: str,
         title_key: str,
         read: str,
-        tags: Tags,
+        versions: tuple[str, ...],
         names: tuple[str, ...],
+        folder: tuple[str, ...],
         hints: tuple[str, ...],
     ) -> Match:
         title_reason = Reason("title", read, alias, ts, "" if ts == 1.0 else "one letter differs")
-        bad_versions = [
-            v for v in parse_title(tags.title).versions if v not in entry.accepted_versions
-        ]
+        bad_versions = [v for v in versions if v not in entry.accepted_versions]
         if bad_versions:
             return Match(
                 None,
@@ -224,7 +226,6 @@ class Matcher:
             )
         if ts < self.w.min_title:
             return Match(None, round(self.w.title * ts, 4), (title_reason,), "title too far")
-        folder = parse_artists(list(tags.folder_artists)).primary if not names else ()
         a_score, a_reasons = self._artist_score(i, names or folder, hints)
         score = round(min(1.0, self.w.title * ts + self.w.artist * a_score), 4)
         reasons = (title_reason, *a_reasons)

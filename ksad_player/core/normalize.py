@@ -46,7 +46,10 @@ _VERSIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("language", re.compile(r"\b(?:japanese|english|chinese|jp|eng|chn)\.?\s*ver", re.I)),
     ("demo", re.compile(r"\bdemo\b", re.I)),
 )
-_TRACK_PREFIX = re.compile(r"^\s*(?:\d{1,2}\s*[-.]\s*)?\d{1,3}\s*(?:[-._)]\s*|\s+)(?=\S)")
+_TRACK_PREFIX = re.compile(
+    r"^\s*(?:(?:cd|disc)\s*\d+\s*[-.]?\s*)?(?:\d{1,2}\s*[-.]\s*)?\d{1,3}\s*(?:[-._)]\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
 _TAG_TRACK_PREFIX = re.compile(r"^\s*(?:\d{1,3}\s*[.)_-]|0\d)\s+(?=\S)")
 _BRACKETS = re.compile(r"[\(\[\{（［【「『<]([^\)\]\}）］】」』>]*)[\)\]\}）］】」』>]")
 _DASH_TAIL = re.compile(r"\s+[-–—~]\s+(.+)$")
@@ -136,6 +139,11 @@ def is_useless_title(text: str) -> bool:
     return bool(_USELESS_TITLE.match(fold(text)))
 
 
+def strip_track_number(text: str) -> str:
+    """'01 ', '1-03. ', 'CD2 - 04 ' and the like off the front of a file name."""
+    return _TRACK_PREFIX.sub("", text, count=1) or text
+
+
 @dataclass(frozen=True)
 class TitleInfo:
     """What a raw title tag says: the names it may stand for, featured artists, version."""
@@ -154,7 +162,7 @@ def parse_title(raw: str, *, from_file_name: bool = False) -> TitleInfo:
     text = unicodedata.normalize("NFKC", raw or "").strip()
     numbered = _TAG_TRACK_PREFIX.match(text)
     if from_file_name:
-        text = _TRACK_PREFIX.sub("", text, count=1)
+        text = strip_track_number(text)
     elif numbered:
         # "01. Fine" in a title tag: offer both readings, the artist decides.
         return _merge(_parse(text), _parse(text[numbered.end() :]))

@@ -242,21 +242,24 @@ def _apply_fallbacks(t: Tags) -> Tags:
     return replace(t, **changes)
 
 
+_EXPECTED_FORMATS = {
+    ".mp3": {"MP3", "EasyMP3"},
+    ".flac": {"FLAC"},
+    ".ogg": {"Vorbis", "Opus", "FLAC", "OggSpeex", "OggTheora"},
+    ".opus": {"Opus"},
+    ".m4a": {"AAC", "ALAC"},
+    ".wma": {"ASF"},
+    ".wav": {"WAVE"},
+    ".aiff": {"AIFF"},
+    ".aif": {"AIFF"},
+    ".wv": {"WavPack"},
+    ".ape": {"MonkeysAudio"},
+}
+
+
 def _mislabel_warning(path: str, fmt: str) -> str | None:
     ext = os.path.splitext(path)[1].lower()
-    expected = {
-        ".mp3": {"MP3", "EasyMP3"},
-        ".flac": {"FLAC"},
-        ".ogg": {"Vorbis", "Opus", "FLAC", "OggSpeex", "OggTheora"},
-        ".opus": {"Opus"},
-        ".m4a": {"AAC", "ALAC"},
-        ".wma": {"ASF"},
-        ".wav": {"WAVE"},
-        ".aiff": {"AIFF"},
-        ".aif": {"AIFF"},
-        ".wv": {"WavPack"},
-        ".ape": {"MonkeysAudio"},
-    }.get(ext)
+    expected = _EXPECTED_FORMATS.get(ext)
     if expected and fmt not in expected:
         return f"named {ext} but the content is {fmt}; read by content"
     return None

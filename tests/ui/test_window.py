@@ -289,3 +289,19 @@ def test_first_launch_offers_the_music_folder(
     wait_scanned(qtbot, window)
     assert window.index.folders() == [str(home / "Music")]
     assert mood(window, "heartbreak").text().endswith("1")
+
+
+def test_hangul_has_a_font_and_the_window_an_icon(qtbot, open_window, null_backend):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from ksad_player.ui.app import HANGUL_FONTS, style_app
+
+    app = QApplication.instance()
+    style_app(app)
+    installed = [f for f in HANGUL_FONTS if f in QFontDatabase.families()]
+    assert installed, "no Hangul font installed (./dev installs fonts-noto-cjk)"
+    assert installed[0] in app.font().families()
+    assert QFontMetrics(app.font()).inFont("태")
+    window = open_window(null_backend)
+    assert not window.windowIcon().isNull()
