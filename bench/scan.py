@@ -26,9 +26,9 @@ import mutagen
 
 from bench.synth import make_library, touch_fraction
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.index import LibraryIndex
-from ksad_player.core.matcher import Matcher
-from ksad_player.core.scanner import drive, scan
+from ksad_player.core.library.index import LibraryIndex
+from ksad_player.core.library.scanner import drive, scan
+from ksad_player.core.match.matcher import Matcher
 
 HERE = Path(__file__).resolve().parent
 

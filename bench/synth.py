@@ -7,7 +7,7 @@ import random
 import shutil
 from pathlib import Path
 
-from ksad_player.core.tagwriter import TagSpec, write_tags
+from ksad_player.core.tags.writer import TagSpec, write_tags
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 # (template, share): MP3 with ID3v2.3/2.4, FLAC, M4A, Ogg Vorbis, Opus.

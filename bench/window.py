@@ -34,10 +34,11 @@ if which == "bare":
 else:
     from ksad_player.ui.app import make_app
     from ksad_player.ui.main_window import MainWindow
+    from ksad_player.core.session import Session
     from ksad_player.playback.vlc_backend import make_backend
     from pathlib import Path
     app = make_app()
-    w = MainWindow(make_backend(), Path(sys.argv[2]) if len(sys.argv) > 2 else None); w.show()
+    w = MainWindow(Session(backend=make_backend(), index_path=Path(sys.argv[2]) if len(sys.argv) > 2 else None)); w.show()
 QTimer.singleShot(0, app.quit)
 app.exec()
 os._exit(0)
@@ -61,9 +62,9 @@ def main() -> int:
     from bench.scan import drain, record
     from bench.synth import make_library
     from ksad_player.core import catalog as catalog_mod
-    from ksad_player.core.index import LibraryIndex
-    from ksad_player.core.matcher import Matcher
-    from ksad_player.core.scanner import scan
+    from ksad_player.core.library.index import LibraryIndex
+    from ksad_player.core.library.scanner import scan
+    from ksad_player.core.match.matcher import Matcher
 
     lib = make_library(args.out / f"lib-{args.files}", args.files)
     tmp = Path(tempfile.mkdtemp(prefix="ksad-window-"))

@@ -8,19 +8,17 @@ import os
 import random
 import signal
 import sys
-import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from ksad_player import __version__
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.identify import Identified, display_path, identify_paths
-from ksad_player.core.index import LibraryIndex
-from ksad_player.core.matcher import Match, Matcher
-from ksad_player.core.playqueue import ORDERS, build_queue
-from ksad_player.core.scanner import ScanProblem, ScanProgress, drive, scan
-from ksad_player.core.tags import AUDIO_EXTENSIONS
+from ksad_player.core.library.identify import Identified, display_path
+from ksad_player.core.library.scanner import ScanPhase, ScanProblem, ScanProgress
+from ksad_player.core.play.queue import ORDERS
+from ksad_player.core.session import ScanRequest, Session
+from ksad_player.core.tags.reader import AUDIO_EXTENSIONS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,11 +32,22 @@ def _warn(message: str) -> None:
     print(f"ksad-player: warning: {display_path(message)}", file=sys.stderr)
 
 
-def _load_catalog() -> catalog_mod.Catalog:
-    loaded = catalog_mod.load()
-    for w in loaded.warnings:
+def _session(args: argparse.Namespace) -> Session:
+    """The one core object, as every command uses it; its warnings go to stderr."""
+    index = getattr(args, "index", None)
+    session = Session(index_path=Path(index) if index else None)
+    for w in session.messages:
         _warn(w)
-    return loaded.catalog
+    return session
+
+
+def _open_library(session: Session) -> Session:
+    """Open the index now, so that what opening it said is printed before the results."""
+    seen = len(session.messages)
+    session.index  # noqa: B018 - opening is the point
+    for w in session.messages[seen:]:
+        _warn(w)
+    return session
 
 
 def _record(item: Identified) -> dict[str, Any]:
@@ -74,28 +83,13 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_index(args: argparse.Namespace) -> LibraryIndex:
-    idx = LibraryIndex(Path(args.index) if args.index else None)
-    for message in idx.messages:
-        _warn(message)
-    return idx
-
-
-def _from_index(args: argparse.Namespace, matcher: Matcher) -> list[Identified]:
-    """What the library index knows, brought up to date with the catalog first."""
-    with _open_index(args) as idx:
-        idx.sync_catalog(matcher)
-        return [
-            Identified(t.path, t.tags, Match(t.entry_id, t.score, t.reasons), t.error)
-            for t in idx.tracks()
-        ]
-
-
 def cmd_match(args: argparse.Namespace) -> int:
-    matcher = Matcher(_load_catalog())
-    results = (
-        identify_paths(args.paths, matcher, _warn) if args.paths else _from_index(args, matcher)
-    )
+    session = _session(args)
+    results: Iterable[Identified]
+    if args.paths:
+        results = session.identify(args.paths, _warn)
+    else:
+        results = _open_library(session).library_matches()
     if args.json:
         json.dump([_record(r) for r in results], sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -112,26 +106,24 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
-    cat = _load_catalog()
+    session = _session(args)
+    cat = session.catalog
     if cat.mood(args.mood) is None:
         known = ", ".join(m.id for m in cat.moods)
         print(
             f"ksad-player: error: unknown mood {args.mood!r}; choose from {known}", file=sys.stderr
         )
         return 2
-    matcher = Matcher(cat)
     if args.paths:
         matched = [
             (r.tags, r.match.entry_id, r.match.score)
-            for r in identify_paths(args.paths, matcher, _warn)
+            for r in session.identify(args.paths, _warn)
             if r.tags and r.match and r.match.entry_id
         ]
     else:
-        with _open_index(args) as idx:
-            idx.sync_catalog(matcher)
-            matched = idx.matched()
-    rng = random.Random(args.seed)
-    items = build_queue(cat, args.mood, matched, order=args.order, rng=rng)
+        _open_library(session).index.sync_catalog(session.matcher)
+        matched = session.matched()
+    items = session.queue_for(args.mood, matched, order=args.order, rng=random.Random(args.seed))
     if args.json:
         out = [
             {
@@ -159,7 +151,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 def _bar(p: ScanProgress, width: int = 30) -> str:
-    if p.phase == "reading" and p.to_read:
+    if p.phase is ScanPhase.READING and p.to_read:
         done = p.read / p.to_read
         fill = int(done * width)
         return f"\r[{'#' * fill}{'.' * (width - fill)}] {p.read:,}/{p.to_read:,} read, {p.matched:,} matched"
@@ -167,13 +159,11 @@ def _bar(p: ScanProgress, width: int = 30) -> str:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    cat = _load_catalog()
-    matcher = Matcher(cat)
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    session = _session(args)
+    previous = signal.signal(signal.SIGINT, lambda *_: session.cancel_scan())
     tty = sys.stderr.isatty()
     try:
-        with _open_index(args) as idx:
+        with _open_library(session).index as idx:
             if not args.paths and not idx.folders():
                 print(
                     "ksad-player: no library folders yet: ksad-player scan FOLDER...",
@@ -194,7 +184,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                         print(file=sys.stderr)
                     _warn(f"{event.path}: {event.reason}")
 
-            summary = drive(scan(idx, matcher, args.paths or None, cancel=cancel), show)
+            summary = session.scan_now(ScanRequest(tuple(args.paths)), show)
             if tty:
                 print(file=sys.stderr)
     finally:
@@ -210,7 +200,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    with _open_index(args) as idx:
+    with _open_library(_session(args)).index as idx:
         infos = idx.folder_info()
         if not infos:
             print("No library folders yet. Add one: ksad-player scan FOLDER")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.matcher import Matcher
-from ksad_player.core.tagwriter import TagSpec, write_tags
+from ksad_player.core.match.matcher import Matcher
+from ksad_player.core.tags.writer import TagSpec, write_tags
 
 DATA = Path(__file__).parent / "data"
 TEMPLATES = {

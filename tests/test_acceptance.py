@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ksad_player.core.identify import identify_paths
+from ksad_player.core.library.identify import identify_paths
 
 DECOYS = [
     ("Rain", "Taeyeon"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.normalize import has_hangul
+from ksad_player.core.match.normalize import has_hangul
 
 from .conftest import SHARED
 

@@ -219,7 +219,7 @@ def _wait_for_index(count: int, timeout: float = 30) -> int:
     import sqlite3
     import time
 
-    from ksad_player.core.index import default_path
+    from ksad_player.core.library.index import default_path
 
     deadline = time.monotonic() + timeout
     n = 0

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.index import SCHEMA_VERSION, LibraryIndex, default_path
-from ksad_player.core.matcher import Matcher
-from ksad_player.core.scanner import drive, scan
+from ksad_player.core.library.index import SCHEMA_VERSION, LibraryIndex, default_path
+from ksad_player.core.library.scanner import drive, scan
+from ksad_player.core.match.matcher import Matcher
 
 
 def drain(gen):

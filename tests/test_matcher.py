@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ksad_player.core.catalog import Artist, Catalog, Entry
-from ksad_player.core.matcher import Matcher, MatchWeights
-from ksad_player.core.tags import Tags
+from ksad_player.core.match.matcher import Matcher, MatchWeights
+from ksad_player.core.tags.reader import Tags
 
 
 def tags(title: str, *artists: str, **kw) -> Tags:

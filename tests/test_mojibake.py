@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ksad_player.core.mojibake import repair
+from ksad_player.core.tags.mojibake import repair
 
 KOREAN = [
     "태연",

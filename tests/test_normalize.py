@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from ksad_player.core.normalize import (
+from ksad_player.core.match.normalize import (
     fold,
     is_useless_artist,
     is_useless_title,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ksad_player.core.player import NullBackend, PlaybackEvent
+from ksad_player.core.play.player import NullBackend, PlaybackEvent
 
 from .conftest import copy_template
 

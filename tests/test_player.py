@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ksad_player.core.player import NullBackend, PlaybackEvent, Player
-from ksad_player.core.playqueue import Item
+from ksad_player.core.play.player import NullBackend, PlaybackEvent, Player
+from ksad_player.core.play.queue import Item
 
 
 def items(catalog, n=3):

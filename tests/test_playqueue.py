@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from ksad_player.core.playqueue import build_queue
-from ksad_player.core.tags import Tags
+from ksad_player.core.play.queue import build_queue
+from ksad_player.core.tags.reader import Tags
 
 
 def lib(catalog, **overrides):

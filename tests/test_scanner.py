@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ksad_player.core.index import LibraryIndex, default_path
-from ksad_player.core.scanner import ScanProblem, ScanProgress, scan
+from ksad_player.core.library.index import LibraryIndex, default_path
+from ksad_player.core.library.scanner import ScanProblem, ScanProgress, scan
 
 from .conftest import DATA, copy_template
 from .test_index import drain
@@ -22,7 +22,7 @@ from .test_index import drain
 
 def many(root: Path, n: int, per_folder: int = 100) -> Path:
     """n copies of one tagged clip (hard links: cheap), spread over folders."""
-    from ksad_player.core.tagwriter import TagSpec, write_tags
+    from ksad_player.core.tags.writer import TagSpec, write_tags
 
     lib = root / "many"
     for i in range(n):
@@ -59,7 +59,7 @@ def test_rescan_reads_only_what_changed_and_removes_what_is_gone(make_track, tmp
         drain(scan(idx, matcher, [str(lib)]))
         summary, _ = drain(scan(idx, matcher))
         assert (summary.new, summary.changed, summary.removed) == (0, 0, 0)
-        from ksad_player.core.tagwriter import TagSpec, write_tags
+        from ksad_player.core.tags.writer import TagSpec, write_tags
 
         write_tags(a, TagSpec("Rain", ("Baekhyun", "Soyou")))
         b.unlink()
@@ -152,7 +152,7 @@ def test_sigkill_mid_scan_leaves_a_valid_index_that_the_next_scan_completes(tmp_
         before = idx.count()
         assert before < 6000
         from ksad_player.core import catalog as catalog_mod
-        from ksad_player.core.matcher import Matcher
+        from ksad_player.core.match.matcher import Matcher
 
         summary, _ = drain(scan(idx, Matcher(catalog_mod.load().catalog)))
         assert summary.new == 6000 - before and idx.count() == 6000
@@ -167,7 +167,7 @@ def test_files_vanishing_or_changing_during_a_scan(make_track, tmp_path, matcher
         first = next(gen)  # the walk is done; nothing read yet
         assert first.phase == "walking"
         gone.unlink()
-        from ksad_player.core.tagwriter import TagSpec, write_tags
+        from ksad_player.core.tags.writer import TagSpec, write_tags
 
         write_tags(changing, TagSpec("Fine", ("Taeyeon",)))
         summary, _ = drain(gen)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from mutagen import id3
 
-from ksad_player.core import tags as tags_mod
-from ksad_player.core.tagwriter import TagSpec, write_id3v1_only, write_id3v22
+from ksad_player.core.tags import reader as tags_mod
+from ksad_player.core.tags.writer import TagSpec, write_id3v1_only, write_id3v22
 
 from .conftest import DATA, TEMPLATES, copy_template
 
@@ -200,7 +200,7 @@ def test_unreadable_file_is_reported(make_track):
         else []
     )
     code = (
-        "import sys; from ksad_player.core.tags import read_tags as r; print(r(sys.argv[1]).error)"
+        "import sys; from ksad_player.core.tags.reader import read_tags as r; print(r(sys.argv[1]).error)"
     )
     r = subprocess.run(
         [*prefix, sys.executable, "-c", code, str(path)], capture_output=True, text=True

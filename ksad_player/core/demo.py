@@ -10,7 +10,7 @@ import wave
 from pathlib import Path
 
 from ksad_player.core import paths
-from ksad_player.core.tagwriter import TagSpec, write_tags
+from ksad_player.core.tags.writer import TagSpec, write_tags
 
 ALBUM = "ksad-player demo"
 RATE = 16000

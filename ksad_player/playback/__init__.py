@@ -1,1 +1,1 @@
-"""Playback backends behind the core's small contract (ksad_player.core.player.Backend)."""
+"""Playback backends behind the core's small contract (ksad_player.core.play.player.Backend)."""

@@ -11,7 +11,7 @@ import os
 import shlex
 from collections.abc import Callable
 
-from ksad_player.core.player import NullBackend, PlaybackEvent
+from ksad_player.core.play.player import EventKind, NullBackend, PlaybackEvent
 
 INSTALL_HINT = "sudo apt-get install libvlc5 vlc-plugin-base"
 
@@ -41,15 +41,15 @@ class VlcBackend:
         em = self.player.event_manager()
         et = vlc.EventType
         for vlc_event, kind in (
-            (et.MediaPlayerPlaying, "playing"),
-            (et.MediaPlayerPaused, "paused"),
-            (et.MediaPlayerStopped, "stopped"),
-            (et.MediaPlayerEndReached, "ended"),
-            (et.MediaPlayerEncounteredError, "error"),
+            (et.MediaPlayerPlaying, EventKind.PLAYING),
+            (et.MediaPlayerPaused, EventKind.PAUSED),
+            (et.MediaPlayerStopped, EventKind.STOPPED),
+            (et.MediaPlayerEndReached, EventKind.ENDED),
+            (et.MediaPlayerEncounteredError, EventKind.ERROR),
         ):
             em.event_attach(vlc_event, self._forward, kind)
 
-    def _forward(self, _event: object, kind: str) -> None:
+    def _forward(self, _event: object, kind: EventKind) -> None:
         # On a libVLC thread: build a value, hand it on, touch nothing else.
         self.on_event(PlaybackEvent(kind, self._path))
 
@@ -59,7 +59,7 @@ class VlcBackend:
         self.player.set_media(media)
         media.release()
         if self.player.play() == -1:
-            self.on_event(PlaybackEvent("error", path, "libVLC refused to start it"))
+            self.on_event(PlaybackEvent(EventKind.ERROR, path, "libVLC refused to start it"))
         self.player.audio_set_volume(self.volume)  # some outputs reset it per track
 
     def pause(self) -> None:

@@ -9,7 +9,8 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, 
 from PySide6.QtWidgets import QApplication
 
 from ksad_player.core import paths
-from ksad_player.core.player import Backend
+from ksad_player.core.play.player import Backend
+from ksad_player.core.session import Session
 from ksad_player.playback.vlc_backend import make_backend
 from ksad_player.ui.main_window import MainWindow
 
@@ -64,7 +65,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def run(paths_: list[str], *, demo: bool = False, backend: Backend | None = None) -> int:
     app = make_app()
-    window = MainWindow(backend or make_backend())
+    session = Session(backend=backend or make_backend())
+    window = MainWindow(session)
     window.show()
     if demo:
         window.start_demo()

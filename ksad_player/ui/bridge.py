@@ -1,10 +1,6 @@
-"""Crossing threads into Qt: libVLC events, scans and cover loading arrive as signals."""
+"""Crossing threads into Qt: libVLC events and cover loading arrive as signals."""
 
 from __future__ import annotations
-
-import threading
-from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import (
     QBuffer,
@@ -15,17 +11,11 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     Signal,
-    Slot,
 )
 from PySide6.QtGui import QImage, QImageReader
 
-from ksad_player.core.catalog import Catalog
-from ksad_player.core.demo import make_demo
-from ksad_player.core.index import LibraryIndex
-from ksad_player.core.matcher import Matcher
-from ksad_player.core.player import PlaybackEvent
-from ksad_player.core.scanner import ScanProblem, ScanProgress, drive, scan
-from ksad_player.core.tags import read_cover
+from ksad_player.core.play.player import PlaybackEvent
+from ksad_player.core.tags.reader import read_cover
 
 
 class PlaybackBridge(QObject):
@@ -35,36 +25,6 @@ class PlaybackBridge(QObject):
 
     def forward(self, event: PlaybackEvent) -> None:
         self.event.emit(event)
-
-
-class ScanWorker(QObject):
-    """Runs scans on its own thread with its own index connection."""
-
-    progress = Signal(object)  # ScanProgress
-    problem = Signal(object)  # ScanProblem
-    finished = Signal(object)  # ScanSummary
-    failed = Signal(str)
-
-    def __init__(self, index_path: Path, catalog: Catalog) -> None:
-        super().__init__()
-        self.index_path = index_path
-        self.catalog = catalog
-        self.cancel = threading.Event()
-
-    def _emit(self, event: ScanProgress | ScanProblem) -> None:
-        (self.progress if isinstance(event, ScanProgress) else self.problem).emit(event)
-
-    @Slot(object)
-    def run(self, folders: Sequence[str]) -> None:
-        self.cancel.clear()
-        try:
-            folders = [str(make_demo()) if f == ":demo" else f for f in folders]
-            with LibraryIndex(self.index_path) as idx:
-                gen = scan(idx, Matcher(self.catalog), folders or None, cancel=self.cancel)
-                summary = drive(gen, self._emit)
-            self.finished.emit(summary)
-        except Exception as exc:  # a scan must never take the window down
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
 
 
 class CoverSignals(QObject):

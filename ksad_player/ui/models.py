@@ -8,8 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from ksad_player.core.catalog import Catalog
-from ksad_player.core.index import Track
-from ksad_player.core.player import Player
+from ksad_player.core.library.index import Track
+from ksad_player.core.play.player import Player
 from ksad_player.ui.text import plain_tooltip
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -15,11 +14,11 @@ from PySide6.QtWidgets import (
     QSlider,
     QStyle,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from ksad_player.core.catalog import Catalog, Entry, Mood
+from ksad_player.core.catalog import Catalog, Mood
+from ksad_player.core.play.player import RepeatMode
 from ksad_player.ui.models import fmt_time
 from ksad_player.ui.text import plain_tooltip
 
@@ -142,86 +141,6 @@ class MoodBar(QWidget):
             b.setChecked(True)
 
 
-class NowPlaying(QFrame):
-    """Title, artists, album or drama, source, cover, blurb and content note."""
-
-    COVER = QSize(220, 220)
-
-    def __init__(self, placeholder: QPixmap) -> None:
-        super().__init__()
-        self.setObjectName("now-playing")
-        self.placeholder = placeholder
-        lay = QVBoxLayout(self)
-        self.cover = plain_label()
-        self.cover.setObjectName("cover")
-        self.cover.setAccessibleName("Cover")
-        self.cover.setFixedSize(self.COVER)
-        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cover.setPixmap(placeholder)
-        lay.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.title = ElidedLabel("title")
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.5)
-        f.setBold(True)
-        self.title.setFont(f)
-        self.artist = ElidedLabel("artist")
-        self.album = ElidedLabel("album")
-        self.source = plain_label("", "source")
-        self.source.setWordWrap(True)
-        self.note = plain_label("", "content-note")
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet(
-            "QLabel { background: #8a6d3b33; border-radius: 6px; padding: 6px; }"
-        )
-        self.blurb = plain_label("Press a mood to begin.", "blurb")
-        self.blurb.setWordWrap(True)
-        self.blurb.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.blurb.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        bf = self.blurb.font()
-        bf.setPointSizeF(bf.pointSizeF() * 1.1)
-        self.blurb.setFont(bf)
-        for w in (self.title, self.artist, self.album, self.source, self.note, self.blurb):
-            lay.addWidget(w)
-        lay.addStretch(1)
-        self.note.hide()
-        self._path = ""
-
-    def show_entry(self, entry: Entry | None, path: str, source_label: str) -> None:
-        self._path = path
-        if entry is None:
-            for w in (self.title, self.artist, self.album):
-                w.set_full_text("")
-            self.source.setText("")
-            self.blurb.setText("Press a mood to begin.")
-            self.note.hide()
-            self.cover.setPixmap(self.placeholder)
-            return
-        self.title.set_full_text(entry.title)
-        self.artist.set_full_text(
-            entry.credit + (f"  ·  {entry.artist_korean}" if entry.artist_korean else "")
-        )
-        where = f"OST of {entry.drama}" if entry.drama else (entry.album or "")
-        if entry.year:
-            where = f"{where} ({entry.year})" if where else str(entry.year)
-        self.album.set_full_text(where)
-        self.source.setText(f"From the list “{source_label}”" if source_label else "")
-        self.blurb.setText(entry.blurb)
-        if entry.content_note:
-            self.note.setText(f"Content note: {entry.content_note}")
-            self.note.show()
-        else:
-            self.note.hide()
-        self.cover.setPixmap(self.placeholder)
-
-    def set_cover(self, path: str, image: QImage) -> None:
-        if path != self._path:
-            return
-        if image.isNull():
-            self.cover.setPixmap(self.placeholder)
-        else:
-            self.cover.setPixmap(QPixmap.fromImage(image))
-
-
 class Transport(QWidget):
     """Play/pause, previous, next, seek with times, volume, repeat."""
 
@@ -231,8 +150,6 @@ class Transport(QWidget):
     seek_requested = Signal(int)
     volume_changed = Signal(int)
     repeat_changed = Signal(str)
-
-    REPEAT = ("off", "all", "one")
 
     def __init__(self) -> None:
         super().__init__()
@@ -275,8 +192,8 @@ class Transport(QWidget):
         self.repeat.setAccessibleName("Repeat")
         self.repeat.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.repeat.clicked.connect(self._cycle_repeat)
-        self._repeat = "off"
-        self.set_repeat("off")
+        self._repeat = RepeatMode.OFF
+        self.set_repeat(RepeatMode.OFF)
         for w in (self.previous, self.play, self.next, self.elapsed):
             row.addWidget(w)
         row.addWidget(self.seek, 1)
@@ -297,15 +214,13 @@ class Transport(QWidget):
         return b
 
     def _cycle_repeat(self) -> None:
-        mode = self.REPEAT[(self.REPEAT.index(self._repeat) + 1) % len(self.REPEAT)]
+        mode = self._repeat.following()
         self.set_repeat(mode)
         self.repeat_changed.emit(mode)
 
-    def set_repeat(self, mode: str) -> None:
-        self._repeat = mode
-        self.repeat.setText(
-            {"off": "Repeat: off", "all": "Repeat: all", "one": "Repeat: one"}[mode]
-        )
+    def set_repeat(self, mode: RepeatMode) -> None:
+        self._repeat = RepeatMode(mode)
+        self.repeat.setText(f"Repeat: {self._repeat.value}")
 
     def set_playing(self, playing: bool) -> None:
         self.play.setIcon(self._icons[1] if playing else self._icons[0])

@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from ksad_player.core.demo import RATE, melody
-from ksad_player.core.player import NullBackend
-from ksad_player.core.tagwriter import TagSpec, write_tags
+from ksad_player.core.play.player import NullBackend
+from ksad_player.core.tags.writer import TagSpec, write_tags
 
 
 def make_clip(path: Path, seconds: float, title: str, artist: str, seed: int = 1) -> Path:
@@ -43,13 +43,14 @@ def out_wav(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def open_window(qtbot) -> Callable[..., object]:
     """open_window(backend=None): a MainWindow on the real libVLC backend by default."""
+    from ksad_player.core.session import Session
     from ksad_player.playback.vlc_backend import make_backend
     from ksad_player.ui.main_window import MainWindow
 
     windows = []
 
     def open_(backend=None):
-        w = MainWindow(backend if backend is not None else make_backend())
+        w = MainWindow(Session(backend=backend if backend is not None else make_backend()))
         qtbot.addWidget(w)
         w.show()
         windows.append(w)

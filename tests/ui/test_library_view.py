@@ -77,7 +77,7 @@ def test_search_filters_songs_and_unmatched_files(
 def test_link_and_unlink_are_kept_across_a_restart(
     qtbot, open_window, null_backend, make_track, tmp_path
 ):
-    from ksad_player.core.player import NullBackend
+    from ksad_player.core.play.player import NullBackend
 
     make_track("mp3", "a/weird.mp3", title="track 7 (ripped badly)", artists=["?"])
     make_track("mp3", "a/wrong.mp3", title="Stay", artists=["BLACKPINK"])
@@ -111,7 +111,7 @@ def test_link_and_unlink_are_kept_across_a_restart(
 
 
 def test_settings_are_restored(qtbot, open_window, null_backend, make_track, tmp_path):
-    from ksad_player.core.player import NullBackend
+    from ksad_player.core.play.player import NullBackend
 
     window = open_window(null_backend)
     window.transport.volume.setValue(42)

@@ -73,11 +73,11 @@ def test_a_drop_during_a_scan_queues_behind_it(qtbot, open_window, make_track, t
     window = open_window()
     drop(window, tmp_path / "lib" / "one")
     drop(window, tmp_path / "lib" / "two")
-    assert window.pending == [[str(tmp_path / "lib" / "two")]]
+    assert [r.folders for r in window.session.pending] == [(str(tmp_path / "lib" / "two"),)]
     qtbot.waitUntil(
         lambda: (
             not window.scanning
-            and not window.pending
+            and not window.session.pending
             and mood(window, "heartbreak").text().endswith("2")
         ),
         timeout=20000,
@@ -254,8 +254,8 @@ def test_the_embedded_cover_is_shown_scaled(qtbot, open_window, null_backend, tm
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QColor, QImage
 
-    from ksad_player.core.playqueue import build_queue
-    from ksad_player.core.tagwriter import TagSpec, write_tags
+    from ksad_player.core.play.queue import build_queue
+    from ksad_player.core.tags.writer import TagSpec, write_tags
 
     image = QImage(1200, 800, QImage.Format.Format_RGB32)
     image.fill(QColor("#c2415d"))

@@ -26,8 +26,8 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 from mutagen.wavpack import WavPack
 
-from ksad_player.core import fastmp3, filenames, mojibake
-from ksad_player.core.normalize import is_useless_artist, is_useless_title
+from ksad_player.core.match.normalize import is_useless_artist, is_useless_title
+from ksad_player.core.tags import fastmp3, filenames, mojibake
 
 AUDIO_EXTENSIONS = frozenset(
     [

@@ -21,8 +21,8 @@ from typing import Any
 
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
-from ksad_player.core.matcher import Match, Matcher, Reason
-from ksad_player.core.tags import ReadResult, Tags
+from ksad_player.core.match.matcher import Match, Matcher, Reason
+from ksad_player.core.tags.reader import ReadResult, Tags
 
 SCHEMA_VERSION = 1
 NEVER = "__never__"  # a link that says: this file is no catalog song

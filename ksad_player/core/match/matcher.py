@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from ksad_player.core.catalog import Catalog, Entry
-from ksad_player.core.normalize import (
+from ksad_player.core.match.normalize import (
     fold,
     has_hangul,
     key,
@@ -23,7 +23,7 @@ from ksad_player.core.normalize import (
     roman_key,
     sound_key,
 )
-from ksad_player.core.tags import Tags
+from ksad_player.core.tags.reader import Tags
 
 
 @dataclass(frozen=True)

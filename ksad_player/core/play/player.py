@@ -11,18 +11,61 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
-from ksad_player.core.playqueue import Item
+from ksad_player.core.play.queue import Item
 
-REPEAT_MODES = ("off", "all", "one")
+
+class PlaybackStatus(StrEnum):
+    """What the user sees on the play button (MPRIS spells these capitalised)."""
+
+    STOPPED = "stopped"
+    PLAYING = "playing"
+    PAUSED = "paused"
+
+
+class RepeatMode(StrEnum):
+    """Off, the whole queue, or the one track; the window, settings and MPRIS share these."""
+
+    OFF = "off"
+    ALL = "all"
+    ONE = "one"
+
+    def following(self) -> RepeatMode:
+        """The next mode in the cycle the repeat button steps through."""
+        modes = list(RepeatMode)
+        return modes[(modes.index(self) + 1) % len(modes)]
+
+
+class EventKind(StrEnum):
+    """What a backend reports about the media it was given."""
+
+    PLAYING = "playing"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    ENDED = "ended"
+    ERROR = "error"
+
+
+class PlayerChange(StrEnum):
+    """What a Player tells its listeners changed."""
+
+    QUEUE = "queue"  # the queue's contents
+    TRACK = "track"  # the current track
+    STATUS = "status"  # playing, paused, stopped or the repeat mode
+    SKIPPED = "skipped"  # a track could not be played; `last_error` says why
+    FINISHED = "finished"  # the queue ran out
+
+
+REPEAT_MODES = tuple(RepeatMode)
 
 
 @dataclass(frozen=True)
 class PlaybackEvent:
-    """What a backend reports: 'playing', 'paused', 'stopped', 'ended' or 'error'."""
+    """What a backend reports, stamped with the path of the media that sent it."""
 
-    kind: str
+    kind: EventKind
     path: str = ""
     message: str = ""
 
@@ -92,17 +135,16 @@ class NullBackend:
 class PlayerState:
     queue: list[Item] = field(default_factory=list)
     index: int = -1
-    status: str = "stopped"  # stopped, playing, paused
-    repeat: str = "off"
+    status: PlaybackStatus = PlaybackStatus.STOPPED
+    repeat: RepeatMode = RepeatMode.OFF
     unplayable: set[str] = field(default_factory=set)
 
 
-Listener = Callable[[str, "Player"], None]
+Listener = Callable[[PlayerChange, "Player"], None]
 
 
 class Player:
-    """Queue position and transport over a Backend; listeners hear 'track', 'status',
-    'queue' and 'skipped' notifications."""
+    """Queue position and transport over a Backend; listeners hear PlayerChange news."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -111,7 +153,7 @@ class Player:
         self.last_error = ""
 
     # -- notifications ------------------------------------------------------------------
-    def _tell(self, what: str) -> None:
+    def _tell(self, what: PlayerChange) -> None:
         for listener in list(self.listeners):
             listener(what, self)
 
@@ -130,39 +172,39 @@ class Player:
         self.backend.stop()
         self.state.queue = list(items)
         self.state.index = -1
-        self.state.status = "stopped"
-        self._tell("queue")
+        self.state.status = PlaybackStatus.STOPPED
+        self._tell(PlayerChange.QUEUE)
         if start is not None and items:
             self.play_at(start)
         else:
-            self._tell("status")
+            self._tell(PlayerChange.STATUS)
 
     def play_at(self, index: int) -> None:
         if not 0 <= index < len(self.state.queue):
             return
         self.state.index = index
-        self.state.status = "playing"
+        self.state.status = PlaybackStatus.PLAYING
         self.backend.play(self.state.queue[index].path)
-        self._tell("track")
-        self._tell("status")
+        self._tell(PlayerChange.TRACK)
+        self._tell(PlayerChange.STATUS)
 
     def toggle(self) -> None:
         s = self.state
-        if s.status == "playing":
+        if s.status == PlaybackStatus.PLAYING:
             self.backend.pause()
-            s.status = "paused"
-        elif s.status == "paused":
+            s.status = PlaybackStatus.PAUSED
+        elif s.status == PlaybackStatus.PAUSED:
             self.backend.resume()
-            s.status = "playing"
+            s.status = PlaybackStatus.PLAYING
         elif s.queue:
             self.play_at(max(0, s.index))
             return
-        self._tell("status")
+        self._tell(PlayerChange.STATUS)
 
     def stop(self) -> None:
         self.backend.stop()
-        self.state.status = "stopped"
-        self._tell("status")
+        self.state.status = PlaybackStatus.STOPPED
+        self._tell(PlayerChange.STATUS)
 
     def next(self) -> None:
         nxt = self._following(self.state.index, manual=True)
@@ -187,29 +229,27 @@ class Player:
         del s.queue[index]
         if index < s.index:
             s.index -= 1
-        self._tell("queue")
+        self._tell(PlayerChange.QUEUE)
         if playing_removed:
-            if s.index < len(s.queue) and s.status != "stopped":
+            if s.index < len(s.queue) and s.status != PlaybackStatus.STOPPED:
                 self.play_at(s.index)
             else:
                 s.index = min(s.index, len(s.queue) - 1)
                 self.stop()
 
-    def set_repeat(self, mode: str) -> None:
-        if mode not in REPEAT_MODES:
-            raise ValueError(mode)
-        self.state.repeat = mode
-        self._tell("status")
+    def set_repeat(self, mode: RepeatMode | str) -> None:
+        self.state.repeat = RepeatMode(mode)  # ValueError for a mode that does not exist
+        self._tell(PlayerChange.STATUS)
 
     def _following(self, index: int, *, manual: bool = False) -> int | None:
         n = len(self.state.queue)
         if n == 0:
             return None
-        if self.state.repeat == "one" and not manual:
+        if self.state.repeat is RepeatMode.ONE and not manual:
             return index
         if index + 1 < n:
             return index + 1
-        return 0 if self.state.repeat in ("all", "one") else None
+        return 0 if self.state.repeat is not RepeatMode.OFF else None
 
     # -- what the backend says ----------------------------------------------------------
     def handle(self, event: PlaybackEvent) -> None:
@@ -217,23 +257,23 @@ class Player:
         cur = self.current
         if cur is None or (event.path and event.path != cur.path):
             return  # late news about a track we already left
-        if event.kind == "ended" and self.backend.available and self.backend.duration_ms() <= 0:
+        if event.kind == EventKind.ENDED and self.backend.available and self.backend.duration_ms() <= 0:
             # libVLC "ends" a file it found no audio in at once, without an error.
-            event = PlaybackEvent("error", event.path, "no audio libVLC can decode")
-        if event.kind == "ended":
+            event = PlaybackEvent(EventKind.ERROR, event.path, "no audio libVLC can decode")
+        if event.kind == EventKind.ENDED:
             nxt = self._following(self.state.index)
             if nxt is None:
-                self.state.status = "stopped"
-                self._tell("status")
-                self._tell("finished")
+                self.state.status = PlaybackStatus.STOPPED
+                self._tell(PlayerChange.STATUS)
+                self._tell(PlayerChange.FINISHED)
             else:
                 self.play_at(nxt)
-        elif event.kind == "error":
+        elif event.kind == EventKind.ERROR:
             self.state.unplayable.add(cur.path)
             self.last_error = (
                 f"Could not play {cur.title} ({event.message or 'unplayable file'}); skipped"
             )
-            self._tell("skipped")
+            self._tell(PlayerChange.SKIPPED)
             # Skip forward without wrapping onto the same broken file forever.
             following = self.state.index + 1
             if following < len(self.state.queue):

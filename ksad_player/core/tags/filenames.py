@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ksad_player.core.normalize import is_useless_artist, strip_track_number
+from ksad_player.core.match.normalize import is_useless_artist, strip_track_number
 
 _SEP = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
 _FOLDER_NOISE = re.compile(r"^(?:cd|disc|disk)\s*\d+$|^\d{4}$|^music$|^mp3s?$|^downloads?$", re.I)

@@ -18,22 +18,30 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from ksad_player.core.catalog import Catalog
-from ksad_player.core.index import LibraryIndex, catalog_fingerprint, track_row
-from ksad_player.core.matcher import Matcher
-from ksad_player.core.tags import read_tags
-from ksad_player.core.walk import Skipped, walk_tree
+from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
+from ksad_player.core.library.walk import Skipped, walk_tree
+from ksad_player.core.match.matcher import Matcher, MatchWeights
+from ksad_player.core.tags.reader import read_tags
 
 IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
 CHUNK = 64
 BATCH = 512
 
 
+class ScanPhase(StrEnum):
+    """Where a scan is: walking folders (counting) or reading tags (a known total)."""
+
+    WALKING = "walking"
+    READING = "reading"
+
+
 @dataclass(frozen=True)
 class ScanProgress:
-    phase: str  # "walking", "reading" or "removing"
+    phase: ScanPhase
     folder: str
     seen: int
     to_read: int
@@ -71,9 +79,10 @@ ScanEvent = ScanProgress | ScanProblem
 _worker_matcher: Matcher | None = None
 
 
-def _init_worker(catalog: Catalog) -> None:
+def _init_worker(catalog: Catalog, weights: MatchWeights) -> None:
+    """Each worker matches with the session's own catalog and weights."""
     global _worker_matcher
-    _worker_matcher = Matcher(catalog)
+    _worker_matcher = Matcher(catalog, weights)
 
 
 class Scanned(NamedTuple):
@@ -107,7 +116,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """forkserver: workers fork from a clean server, safe beside Qt's and libVLC's threads."""
     with _POOL_LOCK:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ksad_player.core.scanner"])
+        ctx.set_forkserver_preload(["ksad_player.core.library.scanner"])
         return ctx
 
 
@@ -177,7 +186,7 @@ def scan(
                 back_online.append(raw)
             if count % 2000 == 0:
                 yield ScanProgress(
-                    "walking", folder, totals["files"] + count, len(to_read), 0, 0, 0
+                    ScanPhase.WALKING, folder, totals["files"] + count, len(to_read), 0, 0, 0
                 )
         totals["files"] += count
         if cancel.is_set():
@@ -188,7 +197,7 @@ def scan(
             index.set_offline(kept_offline, True)
             index.set_offline(back_online, False)
         totals["offline"] += len(kept_offline)
-        yield ScanProgress("walking", folder, totals["files"], len(to_read), 0, 0, 0)
+        yield ScanProgress(ScanPhase.WALKING, folder, totals["files"], len(to_read), 0, 0, 0)
 
     read = matched = errors = 0
     if to_read and not cancel.is_set():
@@ -209,7 +218,7 @@ def scan(
             with index.transaction():
                 for fid, rows in by_folder.items():
                     index.write_rows(fid, rows)
-            yield ScanProgress("reading", os.path.dirname(batch[-1][2]), totals["files"],
+            yield ScanProgress(ScanPhase.READING, os.path.dirname(batch[-1][2]), totals["files"],
                                len(to_read), read, matched, errors)  # fmt: skip
             if cancel.is_set():
                 break
@@ -249,7 +258,7 @@ def _read_all(
                 workers,
                 mp_context=_context(),
                 initializer=_init_worker,
-                initargs=(matcher.catalog,),
+                initargs=(matcher.catalog, matcher.w),
             )
         except (OSError, ValueError):
             ex = None

@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ksad_player.core.matcher import Match, Matcher
-from ksad_player.core.tags import Tags, read_tags
-from ksad_player.core.walk import Warn, walk_audio
+from ksad_player.core.library.walk import Warn, walk_audio
+from ksad_player.core.match.matcher import Match, Matcher
+from ksad_player.core.tags.reader import Tags, read_tags
 
 
 @dataclass(frozen=True)

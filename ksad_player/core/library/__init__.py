@@ -1,0 +1,1 @@
+"""The user's library: walking folders, the SQLite index, parallel resumable scans."""

@@ -1,0 +1,1 @@
+"""Deciding which catalog song a file is: folding text, indexed explained matching."""

@@ -1,0 +1,1 @@
+"""Playing: the mood queue and the player state machine over a Backend."""

@@ -1,0 +1,1 @@
+"""Reading and writing tags: mutagen, fast paths, mojibake repair, file-name guesses."""

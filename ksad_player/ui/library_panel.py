@@ -1,0 +1,151 @@
+"""The Library tab: every catalog song, in the library or missing, and the files that
+matched nothing, with search and the user's own links."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ksad_player.core.library.index import Track
+from ksad_player.core.session import Session
+from ksad_player.ui.models import ENTRY_ROLE, LINKED_ROLE, PATH_ROLE, library_models
+from ksad_player.ui.widgets import plain_label
+
+
+class LibraryPanel(QWidget):
+    """Browse and correct the matches; every change goes through the session."""
+
+    say = Signal(str)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setAccessibleName("Search the library")
+        self.search.setPlaceholderText("Search songs, artists and files (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.group_by = QComboBox()
+        self.group_by.setObjectName("group-by")
+        self.group_by.setAccessibleName("Group by")
+        self.group_by.addItem("By mood", "mood")
+        self.group_by.addItem("By source list", "source")
+        self.group_by.currentIndexChanged.connect(lambda _i: self.refresh(self._tracks))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.group_by)
+        lay.addLayout(top)
+        split = QSplitter()
+        self.entry_proxy = QSortFilterProxyModel(self)
+        self.entry_proxy.setRecursiveFilteringEnabled(True)
+        self.entry_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.entry_proxy.setFilterKeyColumn(-1)
+        self.entries_view = QTreeView()
+        self.entries_view.setObjectName("library-entries")
+        self.entries_view.setAccessibleName("Catalog songs")
+        self.entries_view.setModel(self.entry_proxy)
+        self.entries_view.setUniformRowHeights(True)
+        self.unmatched_proxy = QSortFilterProxyModel(self)
+        self.unmatched_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.unmatched_view = QListView()
+        self.unmatched_view.setObjectName("library-unmatched")
+        self.unmatched_view.setAccessibleName("Files that matched nothing")
+        self.unmatched_view.setModel(self.unmatched_proxy)
+        self.search.textChanged.connect(self.entry_proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.unmatched_proxy.setFilterFixedString)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(plain_label("Files that matched nothing", "unmatched-label"))
+        rl.addWidget(self.unmatched_view)
+        split.addWidget(self.entries_view)
+        split.addWidget(right)
+        split.setSizes([620, 320])
+        lay.addWidget(split, 1)
+        buttons = QHBoxLayout()
+        self.link_button = QPushButton("Link file to song")
+        self.link_button.setObjectName("link")
+        self.link_button.setAccessibleName("Link the selected file to the selected song")
+        self.link_button.setToolTip("Select a song on the left and a file on the right")
+        self.link_button.clicked.connect(self.link_selected)
+        self.unlink_button = QPushButton("Not this song")
+        self.unlink_button.setObjectName("unlink")
+        self.unlink_button.setAccessibleName("Unlink the wrong file from the selected song")
+        self.unlink_button.setToolTip(
+            "The selected song's file is not that song: never match it again"
+        )
+        self.unlink_button.clicked.connect(self.unlink_selected)
+        self.forget_button = QPushButton("Let the matcher decide again")
+        self.forget_button.setObjectName("forget-link")
+        self.forget_button.setAccessibleName("Forget my link for the selected file")
+        self.forget_button.clicked.connect(self.forget_selected)
+        for b in (self.link_button, self.unlink_button, self.forget_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        self._tracks: list[Track] = []
+
+    def refresh(self, tracks: list[Track]) -> None:
+        """Redraw both lists from the index's tracks (read once by the window)."""
+        self._tracks = tracks
+        entries, unmatched = library_models(
+            self.session.catalog, tracks, self.group_by.currentData() or "mood"
+        )
+        self.entry_proxy.setSourceModel(entries)
+        self._entries_model, self._unmatched_model = entries, unmatched
+        self.unmatched_proxy.setSourceModel(unmatched)
+        self.entries_view.expandAll()
+        self.entries_view.setColumnHidden(4, True)  # aliases: searched, not shown
+        self.entries_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _selected(self, view: QAbstractItemView) -> tuple[str | None, str | None, bool]:
+        ix = view.currentIndex()
+        if not ix.isValid():
+            return None, None, False
+        return ix.data(ENTRY_ROLE), ix.data(PATH_ROLE), bool(ix.data(LINKED_ROLE))
+
+    def link_selected(self) -> None:
+        entry_id, _, _ = self._selected(self.entries_view)
+        _, path, _ = self._selected(self.unmatched_view)
+        if not entry_id or not path:
+            self.say.emit("Select a song on the left and a file on the right, then link them.")
+            return
+        self.session.link(path, entry_id)
+        entry = self.session.catalog.entry(entry_id)
+        self.say.emit(f"Linked {os.path.basename(path)} to {entry.title if entry else entry_id}.")
+
+    def unlink_selected(self) -> None:
+        entry_id, path, _ = self._selected(self.entries_view)
+        if not entry_id or not path:
+            self.say.emit("Select a song that is in your library to unlink its file.")
+            return
+        self.session.never(path)
+        self.say.emit(f"{os.path.basename(path)} will not be matched to a catalog song again.")
+
+    def forget_selected(self) -> None:
+        for view in (self.entries_view, self.unmatched_view):
+            _, path, linked = self._selected(view)
+            if path and linked:
+                self.session.forget(path)
+                self.say.emit(f"The matcher decides again for {os.path.basename(path)}.")
+                return
+        self.say.emit("Select a file you linked or unlinked to forget that choice.")
