@@ -10,15 +10,19 @@ import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ksad_player import __version__
-from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.library.identify import Identified, display_path
-from ksad_player.core.library.scanner import ScanPhase, ScanProblem, ScanProgress
-from ksad_player.core.play.queue import ORDERS
-from ksad_player.core.session import ScanRequest, Session
-from ksad_player.core.tags.reader import AUDIO_EXTENSIONS
+from ksad_player.core.display import display_path
+
+if TYPE_CHECKING:
+    from ksad_player.core.library.identify import Identified
+    from ksad_player.core.library.scanner import ScanEvent, ScanProgress
+    from ksad_player.core.session import Session
+
+# The queue orders, spelled here so that --help needs no core import (a test checks
+# they equal ksad_player.core.play.queue.ORDERS).
+ORDER_CHOICES = ("shuffle", "arc")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +38,8 @@ def _warn(message: str) -> None:
 
 def _session(args: argparse.Namespace) -> Session:
     """The one core object, as every command uses it; its warnings go to stderr."""
+    from ksad_player.core.session import Session
+
     index = getattr(args, "index", None)
     session = Session(index_path=Path(index) if index else None)
     for w in session.messages:
@@ -64,6 +70,8 @@ def _record(item: Identified) -> dict[str, Any]:
 
 
 def cmd_catalog_check(args: argparse.Namespace) -> int:
+    from ksad_player.core import catalog as catalog_mod
+
     base = None
     path = Path(args.file) if args.file else None
     try:
@@ -151,6 +159,8 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 def _bar(p: ScanProgress, width: int = 30) -> str:
+    from ksad_player.core.library.scanner import ScanPhase
+
     if p.phase is ScanPhase.READING and p.to_read:
         done = p.read / p.to_read
         fill = int(done * width)
@@ -159,6 +169,10 @@ def _bar(p: ScanProgress, width: int = 30) -> str:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    from ksad_player.core.library.scanner import ScanProgress
+    from ksad_player.core.session import ScanRequest
+    from ksad_player.core.tags.reader import AUDIO_EXTENSIONS
+
     session = _session(args)
     previous = signal.signal(signal.SIGINT, lambda *_: session.cancel_scan())
     tty = sys.stderr.isatty()
@@ -175,7 +189,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                     print(f"ksad-player: error: {p}: not a folder", file=sys.stderr)
                     return 2
 
-            def show(event: ScanProgress | ScanProblem) -> None:
+            def show(event: ScanEvent) -> None:
                 if isinstance(event, ScanProgress):
                     if tty:
                         print(_bar(event).ljust(70), end="", file=sys.stderr, flush=True)
@@ -258,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", help="folders or files, walked recursively (none: the library)"
     )
     q.add_argument("--index", help=index_help)
-    q.add_argument("--order", choices=ORDERS, default="shuffle")
+    q.add_argument("--order", choices=ORDER_CHOICES, default="shuffle")
     q.add_argument("--seed", type=int, default=None, help="make shuffle reproducible")
     q.add_argument("--json", action="store_true", help="a JSON array on stdout")
     q.set_defaults(func=cmd_queue)

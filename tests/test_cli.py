@@ -253,3 +253,25 @@ def test_demo_flag_brings_the_demo_library():
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert "Traceback" not in err
+
+
+def test_help_imports_no_heavy_module():
+    """--help must start fast: no tag reader, matcher, scanner or Qt behind it."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from ksad_player import cli\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--help'])\n"
+        "heavy = [m for m in ('mutagen', 'rapidfuzz', 'anyascii', 'multiprocessing', 'sqlite3',\n"
+        "                     'PySide6', 'vlc', 'ksad_player.core.session') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_queue_order_choices_are_the_queue_orders():
+    from ksad_player.cli import ORDER_CHOICES
+    from ksad_player.core.play.queue import ORDERS
+
+    assert ORDER_CHOICES == ORDERS

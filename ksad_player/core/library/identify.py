@@ -33,8 +33,3 @@ def identify_paths(
     for path in walk_audio(paths, warn):
         r = read_tags(path)
         yield identify(r.tags, path, r.error, matcher)
-
-
-def display_path(path: str) -> str:
-    """A path safe to print: undecodable bytes of a file name shown as U+FFFD."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

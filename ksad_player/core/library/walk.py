@@ -65,7 +65,7 @@ def walk_tree(
                         subdirs.append((d.path, ident[0]))
                 elif is_audio_name(d.name) and d.is_file():
                     s = d.stat()
-                    yield (d.path, s.st_size, s.st_mtime_ns)  # type: ignore[misc]
+                    yield (d.path, s.st_size, s.st_mtime_ns)
             except OSError as exc:
                 yield Skipped(d.path, exc.strerror or str(exc))
         stack.extend(reversed(subdirs))

@@ -306,7 +306,7 @@ def read_tags(path: str | os.PathLike[str], *, scan: bool = False) -> ReadResult
         st = os.stat(spath)
     except OSError as exc:
         return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}")
-    base = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    base: dict[str, Any] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
     if st.st_size == 0:
         return ReadResult(spath, error="empty file (0 bytes)", **base)
     if scan and spath[-4:].lower() == ".mp3":

@@ -11,6 +11,7 @@ import struct
 from dataclasses import dataclass
 
 import mutagen
+import mutagen.mp3
 from mutagen import id3
 from mutagen.apev2 import APEv2File
 from mutagen.asf import ASF
