@@ -1,0 +1,166 @@
+"""The one Session: every front end drives it, and what one does the others see."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import ksad_player
+from ksad_player.core.library.index import LibraryIndex
+from ksad_player.core.match.matcher import MatchWeights
+from ksad_player.core.play.player import NullBackend, PlaybackStatus, PlayerChange
+from ksad_player.core.session import ScanRequest, Session, SessionChange
+
+PACKAGE = Path(ksad_player.__file__).parent
+
+
+def _heard(session: Session) -> list[SessionChange]:
+    kinds: list[SessionChange] = []
+    session.listeners.append(lambda e: kinds.append(e.kind))
+    return kinds
+
+
+@pytest.fixture
+def library(make_track, tmp_path):
+    make_track("mp3", "a/stay.mp3", title="Stay", artists=["BLACKPINK"])
+    make_track("flac", "a/fine.flac", title="Fine", artists=["Taeyeon"])
+    make_track("ogg", "b/other.ogg", title="Some Other Song", artists=["Nobody"])
+    return tmp_path / "lib"
+
+
+def test_front_ends_build_no_core_of_their_own():
+    """Only the session builds a catalog, matcher or index: the CLI and the Qt layers
+    drive it. (Reading the source: a call anywhere counts.)"""
+    builders = {"Matcher", "LibraryIndex", "load", "load_file"}
+    offenders = []
+    for path in [PACKAGE / "cli.py", *(PACKAGE / "ui").rglob("*.py"), *(PACKAGE / "desktop").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                owner = getattr(f.value, "id", "") if isinstance(f, ast.Attribute) else ""
+                if name in {"Matcher", "LibraryIndex"} or (
+                    name in builders and owner in {"catalog_mod", "catalog"}
+                ):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {name}")
+    # `catalog check` validates a file the user names: that is its job, not a rebuild.
+    offenders = [o for o in offenders if not o.startswith("cli.py") or "load_file" not in o]
+    assert offenders == []
+
+
+def test_a_scan_fills_the_library_and_tells_listeners(library, tmp_path):
+    session = Session(index_path=tmp_path / "idx.sqlite3")
+    heard = _heard(session)
+    summary = session.scan_now(ScanRequest((str(library),)))
+    assert (summary.files, summary.matched) == (3, 2)
+    assert heard == [SessionChange.SCAN_STARTED, SessionChange.LIBRARY, SessionChange.SCAN_FINISHED]
+    assert session.songs_found() == 2
+    counts = session.mood_counts()
+    assert counts["heartbreak"] >= 1 and sum(counts.values()) >= 2
+    assert not session.scanning
+
+
+def test_a_second_scan_waits_its_turn_and_cancel_drops_the_waiting(library, tmp_path):
+    session = Session(index_path=tmp_path / "idx.sqlite3")
+    heard = _heard(session)
+    first, second = ScanRequest((str(library / "a"),)), ScanRequest((str(library / "b"),))
+    assert session.request_scan(first) is True
+    assert session.request_scan(second) is False  # the window's drop during a scan
+    assert list(session.pending) == [second]
+    nxt = session.finish_scan(session.run_scan(first))
+    assert nxt == second and session.scanning  # handed out, already started
+    session.finish_scan(session.run_scan(nxt))
+    assert sorted(session.index.folders()) == [str(library / "a"), str(library / "b")]
+    assert heard.count(SessionChange.SCAN_QUEUED) == 1
+    # Cancelling drops what waits.
+    session.request_scan(first)
+    session.request_scan(second)
+    session.cancel_scan()
+    assert session.finish_scan("stopped") is None and not session.pending
+    assert heard[-1] is SessionChange.SCAN_FAILED
+
+
+def test_a_failed_scan_is_reported_in_words_and_frees_the_queue(tmp_path):
+    session = Session(index_path=tmp_path / "idx.sqlite3")
+    messages: list[object] = []
+    session.listeners.append(lambda e: messages.append(e.payload) if e.kind is SessionChange.SCAN_FAILED else None)
+    session.request_scan(ScanRequest())
+    assert session.finish_scan("the disk went away") is None
+    assert messages == ["the disk went away"] and not session.scanning
+
+
+def test_the_demo_is_a_request_not_a_path(tmp_path):
+    session = Session(index_path=tmp_path / "idx.sqlite3")
+    summary = session.scan_now(ScanRequest(demo=True))
+    assert summary.matched >= 10
+    assert not any(":demo" in f for f in session.index.folders())
+
+
+def test_pressing_a_mood_loads_the_player_and_tells_everyone(library, tmp_path):
+    session = Session(backend=NullBackend(), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    heard = _heard(session)
+    changes: list[PlayerChange] = []
+    session.player.listeners.append(lambda what, _p: changes.append(what))
+    n = session.play_mood("heartbreak")
+    assert n >= 1 and len(session.player.queue) == n
+    assert session.player.state.status is PlaybackStatus.PLAYING
+    assert session.current_mood == "heartbreak"
+    assert SessionChange.MOOD in heard and PlayerChange.TRACK in changes
+    assert all("heartbreak" in item.entry.moods for item in session.player.queue)
+
+
+def test_a_mood_with_no_songs_loads_nothing(library, tmp_path):
+    session = Session(backend=NullBackend(), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    empty = next(
+        m.id for m in session.catalog.moods if session.mood_counts().get(m.id, 0) == 0
+    )
+    assert session.play_mood(empty) == 0
+    assert session.player.queue == []
+
+
+def test_links_go_through_the_session_and_outlive_it(library, tmp_path):
+    index = tmp_path / "idx.sqlite3"
+    session = Session(index_path=index)
+    session.scan_now(ScanRequest((str(library),)))
+    heard = _heard(session)
+    other = str(library / "b" / "other.ogg")
+    session.link(other, "bts-butterfly")
+    stay = str(library / "a" / "stay.mp3")
+    session.never(stay)
+    assert heard == [SessionChange.LIBRARY, SessionChange.LIBRARY]
+    session.close()
+    again = Session(index_path=index)
+    by_path = {t.path: t.entry_id for t in again.tracks()}
+    assert by_path[other] == "bts-butterfly" and by_path[stay] is None
+    again.forget(stay)
+    assert {t.path: t.entry_id for t in again.tracks()}[stay] is not None
+
+
+def test_scan_workers_match_with_the_sessions_weights(library, tmp_path, monkeypatch):
+    """Custom weights reach the worker processes (they were lost there once)."""
+    import ksad_player.core.library.scanner as scanner
+
+    monkeypatch.setattr(scanner, "IN_PROCESS_BELOW", 1)  # use worker processes even for 3 files
+    strict = Session(
+        index_path=tmp_path / "strict.sqlite3", weights=MatchWeights(min_title=1.01, title_only=1.01)
+    )
+    assert strict.scan_now(ScanRequest((str(library),))).matched == 0
+    usual = Session(index_path=tmp_path / "usual.sqlite3")
+    assert usual.scan_now(ScanRequest((str(library),))).matched == 2
+
+
+def test_catalog_changes_rematch_on_open(library, tmp_path):
+    index = tmp_path / "idx.sqlite3"
+    Session(index_path=index).scan_now(ScanRequest((str(library),)))
+    with LibraryIndex(index) as idx:
+        idx.set_meta("catalog", "an older catalog")
+        idx.db.execute("UPDATE tracks SET entry_id=NULL")
+    session = Session(index_path=index)
+    heard = _heard(session)
+    assert session.open_library() is False  # no rescan needed: tags are stored
+    assert heard == [SessionChange.LIBRARY]
+    assert session.songs_found() == 2
