@@ -70,6 +70,9 @@ METADATA_FIELDS: dict[str, object] = {
 }
 
 
+PING = QDBusMessage.createMethodCall(
+    "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.Peer", "Ping"
+)
 ROOT_FIELDS: dict[str, object] = {
     "CanQuit": bool,
     "CanRaise": bool,
@@ -386,12 +389,15 @@ class Mpris(QDBusVirtualObject):
             self.send_seeked(int(str(event.payload)) * 1000)
 
     def send_seeked(self, position_us: int) -> None:
-        """Seeked(x): our object steps aside for the relay while it emits. All of this
-        runs on the GUI thread, where calls to the object are delivered, so none is lost."""
+        """Seeked(x): our object steps aside for the relay while it emits (one bus round
+        trip; a call arriving in that moment is answered by the relay, with an error)."""
         self.bus.unregisterObject(OBJECT_PATH)
         try:
             if self.bus.registerObject(OBJECT_PATH, self._relay_holder):
                 self._relay.Seeked.emit(position_us)
+                # Qt relays the signal from its D-Bus thread, in order with what we send:
+                # one ping to the bus returns once the signal has left.
+                self.bus.call(PING)
                 self.bus.unregisterObject(OBJECT_PATH)
         finally:
             if not self.bus.registerVirtualObject(OBJECT_PATH, self):
