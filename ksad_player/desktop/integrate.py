@@ -13,6 +13,7 @@ import os
 
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -87,7 +88,7 @@ class Desktop(QObject):
         )
         self.notifier = Notifier(session, self._should_notify, bus=bus)
         self.tray = Tray(
-            session, window, app.windowIcon(), say=self.say, quit_app=self.quit,
+            session, window, self._icon(), say=self.say, quit_app=self.quit,
             available=tray_available,
         )  # fmt: skip
         self._menus()
@@ -95,6 +96,12 @@ class Desktop(QObject):
         self._offer_launcher()
         window.installEventFilter(self)
         app.aboutToQuit.connect(self.close)
+
+    def _icon(self) -> QIcon:
+        icon = self.app.windowIcon()
+        if icon.isNull():
+            icon = QIcon(str(paths.resources_dir() / install.SOURCE_ICON))
+        return icon
 
     # -- talking ---------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -127,6 +134,13 @@ class Desktop(QObject):
         self.tray_action.setChecked(_flag(self.settings, TRAY_KEY, True))
         self.tray_action.setEnabled(self.tray.available)
         self.tray_action.toggled.connect(lambda on: self._store(TRAY_KEY, on))
+
+        for action in self.window.findChildren(QAction):
+            quits = action.shortcut() == QKeySequence("Ctrl+Q")
+            if quits or action.text().replace("&", "").lower() == "quit":
+                # The window's own Quit closes it; with a tray that would only hide it.
+                action.triggered.disconnect()
+                action.triggered.connect(self.quit)
 
     def _store(self, key: str, value: bool) -> None:
         self.settings.setValue(key, value)
@@ -174,6 +188,7 @@ class Desktop(QObject):
             button.setFlat(True)
             button.clicked.connect(self.install_launcher)
             layout.insertWidget(max(0, layout.count() - 1), button)
+            button.show()
             self.install_button = button
         else:
             self.say("Tip: Help → Add to applications menu puts ksad-player in your menu.")
@@ -219,11 +234,11 @@ class Desktop(QObject):
         self.raise_window()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A close from the window manager hides to the tray when the tray is there."""
+        """Closing the window hides it to the tray when the tray is there (Quit, from the
+        window's menu, the tray or MPRIS, sets `quitting` first and really closes)."""
         if (
             watched is self.window
             and event.type() == QEvent.Type.Close
-            and event.spontaneous()
             and not self.quitting
             and self.tray.present
             and self.tray_action.isChecked()
@@ -247,6 +262,9 @@ class Desktop(QObject):
         self.app.quit()
 
     def close(self) -> None:
+        """Tear down (the app quits): from here on, closing the window really closes it."""
+        self.quitting = True
+        self.window.removeEventFilter(self)
         self.server.close()
         if self.mpris is not None:
             self.mpris.unregister()
