@@ -96,13 +96,17 @@ class Desk:
     wav: Path
     music: Path
 
-    def run(self, *args: str, timeout: float = 20, **kw: object) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, timeout: float = 20, **kw: object
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*CLI, *args], env=self.env, capture_output=True, text=True, timeout=timeout, **kw
         )  # type: ignore[call-overload]
 
     def tool(self, *argv: str, timeout: float = 10) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(list(argv), env=self.env, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            list(argv), env=self.env, capture_output=True, text=True, timeout=timeout
+        )
 
     def wav_bytes(self) -> int:
         return self.wav.stat().st_size if self.wav.exists() else 0

@@ -22,11 +22,11 @@ class Server(QDBusAbstractAdaptor):
         self.out = out
 
     @Slot(result="QStringList")
-    def GetCapabilities(self) -> list[str]:  # noqa: N802 - the D-Bus method's name
+    def GetCapabilities(self) -> list[str]:
         return ["body", "icon-static"]
 
     @Slot(str, "uint", str, str, str, "QStringList", "QVariantMap", int, result="uint")
-    def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout):  # noqa: N802
+    def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout):
         new_id = replaces or next(ids)
         record = {
             "app": app, "replaces": replaces, "icon": icon, "summary": summary, "body": body,

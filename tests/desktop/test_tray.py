@@ -41,7 +41,9 @@ def open_desktop(qtbot, desk: Desk, tmp_path: Path):
         window = MainWindow(session)
         qtbot.addWidget(window)
         window.show()
-        no_bus = QDBusConnection.connectToBus(f"unix:path={tmp_path}/no-bus", f"none-{next(_names)}")
+        no_bus = QDBusConnection.connectToBus(
+            f"unix:path={tmp_path}/no-bus", f"none-{next(_names)}"
+        )
         d = attach(
             QApplication.instance(), window, session, bus=no_bus, tray_available=tray,
             instance_name=str(tmp_path / f"sock-{len(made)}"),
