@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtDBus import QDBusConnection
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -52,13 +52,23 @@ def _flag(settings: QSettings, key: str, default: bool) -> bool:
 
 
 def find_menu(window: QMainWindow, title: str) -> QMenu:
-    """The menu bar's menu called `title` (ignoring the & shortcut marker), made if missing."""
+    """The menu bar's menu called `title` (ignoring the & shortcut marker), made if
+    missing; a new menu goes before Help, which stays last."""
     plain = title.replace("&", "").lower()
+    help_action = None
     for action in window.menuBar().actions():
         menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "").lower() == plain:
+        text = action.text().replace("&", "").lower()
+        if isinstance(menu, QMenu) and text == plain:
             return menu
-    return window.menuBar().addMenu(title)
+        if text == "help":
+            help_action = action
+    menu = QMenu(title, window.menuBar())
+    if help_action is not None:
+        window.menuBar().insertMenu(help_action, menu)
+    else:
+        window.menuBar().addMenu(menu)
+    return menu
 
 
 class Desktop(QObject):
@@ -186,6 +196,10 @@ class Desktop(QObject):
             button.setObjectName("install-desktop")
             button.setAccessibleName(INSTALL_TEXT)
             button.setFlat(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setStyleSheet(
+                "QPushButton { border: none; color: palette(link); text-decoration: underline; }"
+            )
             button.clicked.connect(self.install_launcher)
             layout.insertWidget(max(0, layout.count() - 1), button)
             button.show()
