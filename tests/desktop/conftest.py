@@ -112,8 +112,17 @@ class Desk:
         return self.wav.stat().st_size if self.wav.exists() else 0
 
 
+@pytest.fixture(scope="session")
+def songs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four tagged songs, synthesized once; each test gets its own copy."""
+    folder = tmp_path_factory.mktemp("songs")
+    for n, (name, title, artist) in enumerate(SONGS):
+        make_song(folder / name, title, artist, seconds=12, seed=n + 1)
+    return folder
+
+
 @pytest.fixture
-def desk(tmp_path: Path, isolated_xdg: Path) -> Desk:
+def desk(tmp_path: Path, isolated_xdg: Path, songs: Path) -> Desk:
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     wav = tmp_path / "vlc-out.wav"
@@ -125,9 +134,7 @@ def desk(tmp_path: Path, isolated_xdg: Path) -> Desk:
         PYTHONUNBUFFERED="1",
     )
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    music = tmp_path / "music"
-    for n, (name, title, artist) in enumerate(SONGS):
-        make_song(music / name, title, artist, seconds=12, seed=n + 1)
+    music = shutil.copytree(songs, tmp_path / "music")
     return Desk(tmp_path, env, wav, music)
 
 
