@@ -106,6 +106,10 @@ def test_metadata_has_the_spec_types_and_the_blurb(player: Desk):
     assert art.scheme == "file" and Path(unquote(art.path)).is_file()
     assert Path(unquote(urlparse(meta["xesam:url"]["data"]).path)).parent == desk.music
 
+    ctl(desk, "volume", "0.5")  # MPRIS sets the session's volume; the window's slider follows
+    volume = busctl(desk, "get-property", NAME, PATH, "org.mpris.MediaPlayer2.Player", "Volume")
+    assert volume == {"type": "d", "data": 0.5}
+
     position = busctl(desk, "get-property", NAME, PATH, "org.mpris.MediaPlayer2.Player", "Position")
     assert position["type"] == "x"
     root = busctl(desk, "call", NAME, PATH, "org.freedesktop.DBus.Properties", "GetAll", "s",

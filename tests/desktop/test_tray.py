@@ -151,3 +151,30 @@ def test_help_menu_adds_the_launcher_and_the_empty_window_offers_it_once(open_de
     install.uninstall()
     again = open_desktop(library=False)  # a later launch: offered once, not again
     assert again.window.findChild(QPushButton, "install-desktop") is None
+
+
+def test_a_forwarded_launch_adds_plays_and_brings_the_window_back(open_desktop, desk, qtbot):
+    from ksad_player.desktop.single_instance import Request
+
+    d = open_desktop(library=False)
+    d.window.hide()
+    song = desk.music / "breathe.wav"
+    d.handle_request(Request((str(desk.music), str(song), str(desk.root / "gone.mp3"))))
+    assert d.window.isVisible()  # back in front
+    assert d.session.player.current.title == "Breathe"  # the file plays at once
+    assert d.session.player.state.status is PlaybackStatus.PLAYING
+    assert "gone.mp3" in d.window.status_text.text()  # what was missing is said
+    qtbot.waitUntil(lambda: str(desk.music) in d.session.index.folders(), timeout=10000)
+
+
+def test_the_session_volume_and_the_window_slider_follow_each_other(open_desktop):
+    from PySide6.QtWidgets import QSlider
+
+    d = open_desktop(library=False)
+    slider = d.window.findChild(QSlider, "volume")
+    d.session.set_volume(130)  # clamped
+    assert d.session.volume == 100 and slider.value() == 100
+    d.session.set_volume(30)
+    assert slider.value() == 30 and d.session.backend.volume == 30
+    slider.setValue(55)
+    assert d.session.volume == 55
