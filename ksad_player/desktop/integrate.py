@@ -185,11 +185,13 @@ class Desktop(QObject):
         )
 
     def _offer_launcher(self) -> None:
-        """The first launch, when the launcher is missing, offers it once."""
+        """The empty window of a first launch, when the launcher is missing, offers it once."""
         if install.is_installed() or _flag(self.settings, OFFERED_KEY, False):
             return
-        self._store(OFFERED_KEY, True)
         empty = self.window.findChild(QWidget, "empty-state")
+        if empty is not None and not empty.isVisibleTo(self.window):
+            return  # a library is showing: Help → Add to applications menu is there
+        self._store(OFFERED_KEY, True)
         layout = empty.layout() if empty is not None else None
         if isinstance(layout, QVBoxLayout):
             button = QPushButton("Add ksad-player to your applications menu")

@@ -153,6 +153,15 @@ def test_help_menu_adds_the_launcher_and_the_empty_window_offers_it_once(open_de
     assert again.window.findChild(QPushButton, "install-desktop") is None
 
 
+def test_a_window_with_a_library_does_not_spend_the_offer(open_desktop, tmp_path, monkeypatch):
+    d = open_desktop(library=True)
+    assert d.window.findChild(QPushButton, "install-desktop") is None
+    d.window.close()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new-data"))  # an empty library
+    empty = open_desktop(library=False)
+    assert empty.window.findChild(QPushButton, "install-desktop") is not None
+
+
 def test_a_forwarded_launch_adds_plays_and_brings_the_window_back(open_desktop, desk, qtbot):
     from ksad_player.desktop.single_instance import Request
 
