@@ -17,6 +17,7 @@ from ksad_player.desktop import appid
 PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 SOURCE_ICON = "icons/ksad-player.svg"
 TOOL_TIMEOUT = 20  # seconds for update-desktop-database / gtk-update-icon-cache
+_GUI: list[object] = []  # the QGuiApplication render_png made, if it had to
 
 
 @dataclass
@@ -81,9 +82,9 @@ def render_png(svg: Path, out: Path, size: int) -> None:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    if QCoreApplication.instance() is None:
+    if QCoreApplication.instance() is None:  # the CLI: a display-less app, kept for reuse
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        render_png.app = QGuiApplication([sys.argv[0] or "ksad-player"])  # type: ignore[attr-defined]
+        _GUI.append(QGuiApplication([sys.argv[0] or "ksad-player"]))
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise ValueError(f"{svg}: not a valid SVG")

@@ -8,6 +8,7 @@ does not need to know any of this exists.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 
@@ -149,7 +150,8 @@ class Desktop(QObject):
             quits = action.shortcut() == QKeySequence("Ctrl+Q")
             if quits or action.text().replace("&", "").lower() == "quit":
                 # The window's own Quit closes it; with a tray that would only hide it.
-                action.triggered.disconnect()
+                with contextlib.suppress(RuntimeError, TypeError):
+                    action.triggered.disconnect()
                 action.triggered.connect(self.quit)
 
     def _store(self, key: str, value: bool) -> None:
