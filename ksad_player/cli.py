@@ -276,13 +276,25 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--seed", type=int, default=None, help="make shuffle reproducible")
     q.add_argument("--json", action="store_true", help="a JSON array on stdout")
     q.set_defaults(func=cmd_queue)
+
+    d = sub.add_parser(
+        "install-desktop", help="add ksad-player to your applications menu (for this user)"
+    )
+    d.add_argument("--uninstall", action="store_true", help="remove it from the menu again")
+    d.set_defaults(func=cmd_install_desktop)
     return p
+
+
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from ksad_player.desktop.install import main as install_main
+
+    return install_main(args.uninstall)
 
 
 def _opens_window(argv: list[str]) -> bool:
     """True when argv names no subcommand, so it belongs to the window."""
     first = next((a for a in argv if not a.startswith("-")), None)
-    return first not in {"catalog", "match", "queue", "scan", "library"}
+    return first not in {"catalog", "match", "queue", "scan", "library", "install-desktop"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -299,6 +311,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_gui(paths: list[str], *, demo: bool) -> int:
+    try:  # a window already runs: hand it the paths and leave (before any heavy import)
+        from ksad_player.desktop.single_instance import forward
+
+        if forward(paths, demo=demo):
+            return 0
+    except ImportError:
+        pass
     try:
         from ksad_player.ui.app import run
     except ImportError:

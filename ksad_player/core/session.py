@@ -39,6 +39,8 @@ class SessionChange(StrEnum):
     SCAN_FINISHED = "scan-finished"  # payload: the ScanSummary
     SCAN_FAILED = "scan-failed"  # payload: the message, in the user's words
     MOOD = "mood"  # payload: the mood id whose queue was loaded
+    VOLUME = "volume"  # payload: the new volume, 0-100
+    SEEKED = "seeked"  # payload: the position jumped to, in ms
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Session:
         self.scanning = False
         self.pending: deque[ScanRequest] = deque()
         self.cancel = threading.Event()
+        self.volume = 100  # what `set_volume` last set, for MPRIS and the tray to read
 
     # -- telling --------------------------------------------------------------------------
     def _tell(self, kind: SessionChange, payload: object = None) -> None:
@@ -248,6 +251,23 @@ class Session:
             self.player.load(items)
             self._tell(SessionChange.MOOD, mood_id)
         return len(items)
+
+    def set_volume(self, volume: int) -> None:
+        """Set the volume (clamped to 0-100) so every front end that shows it hears."""
+        volume = max(0, min(100, int(volume)))
+        if volume == self.volume:
+            return
+        self.volume = volume
+        self.backend.set_volume(volume)
+        self._tell(SessionChange.VOLUME, volume)
+
+    def seek(self, position_ms: int) -> None:
+        """Jump within the current track; listeners hear where (MPRIS sends Seeked)."""
+        if self.player.current is None:
+            return
+        position_ms = max(0, int(position_ms))
+        self.backend.seek(position_ms)
+        self._tell(SessionChange.SEEKED, position_ms)
 
     def close(self) -> None:
         """Stop scanning and playing and let go of the index."""

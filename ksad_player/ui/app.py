@@ -57,7 +57,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     QGuiApplication.setApplicationName("ksad-player")
     QGuiApplication.setApplicationDisplayName("ksad-player")
-    QGuiApplication.setDesktopFileName("ksad-player")
+    from ksad_player.desktop.appid import APP_ID
+
+    QGuiApplication.setDesktopFileName(APP_ID)  # ties the window to the installed launcher
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "ksad-player.svg")))
     style_app(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
@@ -68,8 +70,13 @@ def run(paths_: list[str], *, demo: bool = False, backend: Backend | None = None
     session = Session(backend=backend or make_backend())
     window = MainWindow(session)
     window.show()
+    from ksad_player.desktop.integrate import attach
+
+    desktop = attach(app, window, session)  # one instance, MPRIS, notifications, tray
     if demo:
         window.start_demo()
     if paths_:
         window.add_paths([str(p) for p in paths_])
-    return int(app.exec())
+    code = int(app.exec())
+    desktop.close()
+    return code
