@@ -16,20 +16,36 @@ from ksad_player.core.play.player import EventKind, NullBackend, PlaybackEvent
 INSTALL_HINT = "sudo apt-get install libvlc5 vlc-plugin-base"
 
 
-def vlc_args() -> list[str]:
-    """Base options plus KSAD_VLC_ARGS, split like a shell would."""
+REPLAY_GAIN_MODES = ("none", "track", "album")  # libVLC's spelling; "none" is off
+
+
+def vlc_args(replay_gain: str = "track") -> list[str]:
+    """Base options, the ReplayGain mode, plus KSAD_VLC_ARGS, split like a shell would."""
     extra = shlex.split(os.environ.get("KSAD_VLC_ARGS", ""))
-    return ["--quiet", "--no-video", "--no-xlib", *extra]
+    gain = replay_gain if replay_gain in REPLAY_GAIN_MODES else "track"
+    return ["--quiet", "--no-video", "--no-xlib", f"--audio-replay-gain-mode={gain}", *extra]
+
+
+def libvlc_version() -> str:
+    """The libVLC in use, e.g. "3.0.21 Vetinari"; "" without libVLC."""
+    try:
+        import vlc
+
+        raw = vlc.libvlc_get_version()
+    except Exception:
+        return ""
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
 class VlcBackend:
     """Backend over python-vlc."""
 
-    def __init__(self, args: list[str] | None = None) -> None:
+    def __init__(self, args: list[str] | None = None, replay_gain: str = "track") -> None:
         import vlc  # raises ImportError/OSError when libVLC is missing
 
         self._vlc = vlc
-        self.instance = vlc.Instance(args if args is not None else vlc_args())
+        self.replay_gain = replay_gain
+        self.instance = vlc.Instance(args if args is not None else vlc_args(replay_gain))
         if self.instance is None:
             raise OSError("libVLC could not start with these options")
         self.player = self.instance.media_player_new()
@@ -37,6 +53,7 @@ class VlcBackend:
         self.available = True
         self.reason = ""
         self._path = ""
+        self._start_ms = 0
         self.volume = 100
         em = self.player.event_manager()
         et = vlc.EventType
@@ -56,11 +73,18 @@ class VlcBackend:
     def play(self, path: str) -> None:
         self._path = path
         media = self.instance.media_new_path(path)
+        if self._start_ms > 0:  # set_time before the media plays is ignored: an option is not
+            media.add_option(f":start-time={self._start_ms / 1000:.3f}")
+            self._start_ms = 0
         self.player.set_media(media)
         media.release()
         if self.player.play() == -1:
             self.on_event(PlaybackEvent(EventKind.ERROR, path, "libVLC refused to start it"))
         self.player.audio_set_volume(self.volume)  # some outputs reset it per track
+
+    def start_next_at(self, ms: int) -> None:
+        """The next `play` starts this far in (resuming where the listener left off)."""
+        self._start_ms = max(0, int(ms))
 
     def pause(self) -> None:
         self.player.set_pause(1)
@@ -90,10 +114,10 @@ class VlcBackend:
         self.instance.release()
 
 
-def make_backend() -> VlcBackend | NullBackend:
+def make_backend(replay_gain: str = "track") -> VlcBackend | NullBackend:
     """libVLC when it is there; otherwise a NullBackend that says how to install it."""
     try:
-        return VlcBackend()
+        return VlcBackend(replay_gain=replay_gain)
     except Exception as exc:  # ImportError, OSError, NameError from a broken python-vlc
         return NullBackend(
             f"libVLC is not available ({type(exc).__name__}). Install it: {INSTALL_HINT}"
