@@ -28,11 +28,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def extinf_seconds(duration: float) -> int:
+    """Whole seconds for #EXTINF: -1 when unknown, never 0 for a clip that has sound."""
+    return max(1, round(duration)) if duration > 0 else -1
+
+
 def m3u8_text(items: Iterable[Item]) -> str:
     """The playlist text: #EXTM3U, then per track #EXTINF:seconds,Artist - Title and its path."""
     lines = ["#EXTM3U"]
     for it in items:
-        lines.append(f"#EXTINF:{round(it.duration)},{_one_line(it.artist)} - {_one_line(it.title)}")
+        lines.append(f"#EXTINF:{extinf_seconds(it.duration)},{_one_line(it.artist)} - {_one_line(it.title)}")
         lines.append(it.path)
     return "\n".join(lines) + "\n"
 
