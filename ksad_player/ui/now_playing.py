@@ -205,7 +205,8 @@ class ListenPanel(QStackedWidget):
         self.queue_view.setTabKeyNavigation(False)
         self.queue_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue_view.setStyleSheet(
-            "QTableView:focus { border: 2px solid palette(highlight); border-radius: 3px; }"
+            "QTableView { border: 1px solid palette(mid); padding: 1px; }"
+            "QTableView:focus { border: 2px solid palette(highlight); padding: 0px; }"
         )
         hh = self.queue_view.horizontalHeader()
         hh.setMinimumSectionSize(24)
