@@ -3,8 +3,6 @@ the sleep timer, playlists in and out, the Playback and Help menus."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
@@ -71,7 +69,7 @@ def test_gentle_listening_marks_noted_songs_and_leaves_them_out_of_moods(
     songs = [("Let Me Out", "Jonghyun"), ("Lonely", "Jonghyun"), ("Everyone Has", "Chungha")]
     _library(qtbot, window, tmp_path, songs)
     assert mood(window, "loneliness").text().endswith("3")
-    pb, texts = menu_texts(window, "&Playback")
+    _pb, texts = menu_texts(window, "&Playback")
     gentle = window.gentle_action
     assert gentle.text() in texts and not gentle.isChecked()
     gentle.trigger()

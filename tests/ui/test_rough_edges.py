@@ -81,9 +81,7 @@ def test_the_playing_row_stays_in_view(qtbot, open_window, null_backend, tmp_pat
 
 
 @pytest.mark.vlc
-def test_tab_reaches_every_control_and_the_queue_is_one_stop(
-    qtbot, open_window, out_wav, tmp_path
-):
+def test_tab_reaches_every_control_and_the_queue_is_one_stop(qtbot, open_window, out_wav, tmp_path):
     window = open_window()
     _library(qtbot, window, tmp_path)
     _load(window, ["taeyeon-fine", "blackpink-stay", "jonghyun-lonely"])
@@ -97,7 +95,16 @@ def test_tab_reaches_every_control_and_the_queue_is_one_stop(
         qtbot.keyClick(w, Qt.Key.Key_Tab)
     cycle = seen[: seen.index("queue", 1)]
     assert cycle.count("queue") == 1  # one Tab stop, not one per cell
-    for name in ("previous", "play", "next", "seek", "repeat", "volume", "order", "qt_tabwidget_tabbar"):
+    for name in (
+        "previous",
+        "play",
+        "next",
+        "seek",
+        "repeat",
+        "volume",
+        "order",
+        "qt_tabwidget_tabbar",
+    ):
         assert name in cycle, name
     # The moods are one group: one Tab stop, the arrows move between them.
     first = next(n for n in cycle if n.startswith("mood-"))
