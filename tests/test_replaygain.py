@@ -18,10 +18,8 @@ def _rms(path: Path) -> float:
     with wave.open(str(path)) as w:
         frames = w.readframes(w.getnframes())
         width = w.getsampwidth()
-    if width == 2:
-        samples = array.array("h", frames)
-    else:  # libVLC's afile writes float32 by default on some builds
-        samples = array.array("f", frames)
+    # 16-bit here; libVLC's afile writes float32 on some builds
+    samples = array.array("h" if width == 2 else "f", frames)
     return (sum(x * x for x in samples) / max(1, len(samples))) ** 0.5
 
 
