@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -98,7 +106,9 @@ class MoodBar(QWidget):
             b.setStyleSheet(
                 f"QPushButton {{ background: {mood.colour}; color: {fg}; border-radius: 8px;"
                 f" padding: 6px 10px; font-weight: 600; border: 2px solid transparent; }}"
-                f"QPushButton:checked {{ border: 2px solid palette(highlight); }}"
+                # palette(text): dark on the light palette, light on the dark one, so the
+                # chosen mood stands out on every mood colour (highlight matched one).
+                f"QPushButton:checked {{ border: 3px solid palette(text); }}"
                 f"QPushButton:focus {{ border: 2px dashed {fg}; }}"
                 f"QPushButton:disabled {{ background: #77777755; color: #88888888; }}"
             )
@@ -221,10 +231,12 @@ class Transport(QWidget):
         self.next = self._button(
             "next", "Next (Ctrl+Right)", st.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward)
         )
-        self._icons = (
+        self._base_icons = (
             st.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
             st.standardIcon(QStyle.StandardPixmap.SP_MediaPause),
         )
+        self._icons = self._base_icons
+        self._playing = False
         self.previous.clicked.connect(self.previous_clicked)
         self.play.clicked.connect(self.play_clicked)
         self.next.clicked.connect(self.next_clicked)
@@ -262,6 +274,25 @@ class Transport(QWidget):
         vol = plain_label("Volume", "volume-label")
         row.addWidget(vol)
         row.addWidget(self.volume)
+        self._tint_icons()
+
+    def _tint_icons(self) -> None:
+        """The standard media icons are drawn dark: redraw them in the palette's text
+        colour so they read on the dark palette too."""
+        pal = self.palette()
+        colour = pal.color(QPalette.ColorRole.ButtonText)
+        off = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+        if off == colour:
+            off = pal.color(QPalette.ColorRole.Mid)
+        for b in (self.previous, self.play, self.next):
+            b.setIcon(tinted(b.property("base_icon"), colour, off))
+        self._icons = tuple(tinted(i, colour, off) for i in self._base_icons)  # type: ignore[assignment]
+        self.set_playing(self._playing)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._tint_icons()
 
     def _button(self, name: str, tip: str, icon) -> QToolButton:
         b = QToolButton()
@@ -269,6 +300,7 @@ class Transport(QWidget):
         b.setAccessibleName(name.capitalize())
         b.setToolTip(tip)
         b.setIcon(icon)
+        b.setProperty("base_icon", icon)
         b.setIconSize(QSize(28, 28))
         b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches it, Space presses it
         return b
@@ -283,6 +315,7 @@ class Transport(QWidget):
         self.repeat.setText(f"Repeat: {self._repeat.value}")
 
     def set_playing(self, playing: bool) -> None:
+        self._playing = playing
         self.play.setIcon(self._icons[1] if playing else self._icons[0])
         self.play.setAccessibleDescription("playing" if playing else "paused or stopped")
 
@@ -309,6 +342,26 @@ class Transport(QWidget):
         for w, tip in zip((self.previous, self.play, self.next, self.seek), tips, strict=True):
             w.setEnabled(enabled)
             w.setToolTip(tip if enabled else reason)
+
+
+def _filled(pm: QPixmap, colour: QColor) -> QPixmap:
+    out = QPixmap(pm.size())
+    out.setDevicePixelRatio(pm.devicePixelRatio())
+    out.fill(Qt.GlobalColor.transparent)
+    p = QPainter(out)
+    p.drawPixmap(0, 0, pm)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    p.fillRect(out.rect(), colour)
+    p.end()
+    return out
+
+
+def tinted(icon: QIcon, colour: QColor, disabled: QColor, size: int = 28) -> QIcon:
+    """The icon's shape filled with the text colour, and the disabled text colour when off."""
+    pm = icon.pixmap(size, size)
+    out = QIcon(_filled(pm, colour))
+    out.addPixmap(_filled(pm, disabled), QIcon.Mode.Disabled)
+    return out
 
 
 def placeholder_pixmap(svg_path: str, size: QSize) -> QPixmap:
