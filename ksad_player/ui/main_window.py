@@ -659,9 +659,13 @@ class MainWindow(QMainWindow):
         if what is PlayerChange.STATUS:
             self.transport.set_playing(player.state.status is PlaybackStatus.PLAYING)
             cur = player.current
-            if cur and player.state.status is PlaybackStatus.PLAYING and (
-                "Press a mood" in self.status_text.text()
-                or "left off" in self.status_text.text()
+            if (
+                cur
+                and player.state.status is PlaybackStatus.PLAYING
+                and (
+                    "Press a mood" in self.status_text.text()
+                    or "left off" in self.status_text.text()
+                )
             ):
                 self.say(f"Now playing {cur.title} — {cur.artist}.")
         elif what is PlayerChange.SKIPPED:

@@ -37,7 +37,9 @@ def m3u8_text(items: Iterable[Item]) -> str:
     """The playlist text: #EXTM3U, then per track #EXTINF:seconds,Artist - Title and its path."""
     lines = ["#EXTM3U"]
     for it in items:
-        lines.append(f"#EXTINF:{extinf_seconds(it.duration)},{_one_line(it.artist)} - {_one_line(it.title)}")
+        lines.append(
+            f"#EXTINF:{extinf_seconds(it.duration)},{_one_line(it.artist)} - {_one_line(it.title)}"
+        )
         lines.append(it.path)
     return "\n".join(lines) + "\n"
 
