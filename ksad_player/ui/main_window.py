@@ -104,8 +104,17 @@ class MainWindow(QMainWindow):
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.save_settings)
         self._restore_settings()
-        # Paint first: the index is read and the views filled right after (a zero timer).
-        QTimer.singleShot(0, self._fill)
+        # Paint first: the index is read and the views filled right after the first paint
+        # (see `event`); a window that is never painted fills a moment later anyway.
+        self._fill_queued = False
+        QTimer.singleShot(1000, self._fill)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.UpdateRequest and not self._fill_queued:
+            self._fill_queued = True  # the first paint has just run: fill on the next turn
+            QTimer.singleShot(0, self._fill)
+        return handled
 
     def _fill(self) -> None:
         """Open the library, draw its counts and lists, bring the last queue back."""
@@ -591,11 +600,14 @@ class MainWindow(QMainWindow):
     def _set_gentle(self, on: bool) -> None:
         self.session.gentle = bool(on)
         self.gentle_action.setChecked(bool(on))
-        self.refresh_library()
+        if self.filled:  # at start the library is drawn once, after the first paint
+            self.refresh_library()
         self.save_soon()
 
     def _set_replay_gain(self, mode: str) -> None:
         self.gain_actions[mode].setChecked(True)
+        if self._restoring:
+            return  # read from the settings just now: nothing to write
         self.settings.setValue("player/replaygain", mode)
         self.settings.sync()
         if not self._restoring and getattr(self.backend, "replay_gain", mode) != mode:
