@@ -84,7 +84,7 @@ def run(
     session = Session(backend=backend or make_backend(gain))
     window = MainWindow(session)
     if style:
-        window.style_forced(style)
+        window.apply_style(style, save=False)
     window.show()
     if demo:
         window.start_demo()

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         res = paths.resources_dir()
         self.setWindowIcon(QIcon(str(res / "icons" / "ksad-player.svg")))
         self.settings = settings()
+        self._ticks_playing = 0
         self.filled = False  # the library view and counts are drawn just after the first paint
         self._restoring = True
         self.bridge = PlaybackBridge()
@@ -413,6 +414,9 @@ class MainWindow(QMainWindow):
             text += " …and one song to lift you up"
         elif extra:
             text += f" …and {extra} songs to lift you up"
+        noted = sum(1 for i in q if i.entry.content_note)
+        if noted:  # said before any of them plays; each note is also shown one song ahead
+            text += f". ⚠ marks {'a song' if noted == 1 else f'{noted} songs'} with a content note"
         return text + "."
 
     def scan_words(self, s: ScanSummary) -> str:
@@ -694,6 +698,10 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.player.current and self.player.state.status is not PlaybackStatus.STOPPED:
             self.transport.set_position(self.backend.position_ms(), self.backend.duration_ms())
+        if self.player.state.status is PlaybackStatus.PLAYING:
+            self._ticks_playing += 1
+            if self._ticks_playing % 40 == 0:  # every 10 s: where to resume after a crash
+                self.save_soon()
         if self.session.sleep.active:
             text = self.session.sleep_tick()
             self.sleep_label.setText(text)
