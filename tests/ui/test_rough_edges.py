@@ -277,3 +277,34 @@ def test_the_window_style_option_reaches_the_app(monkeypatch):
     assert cli.main(["--style", "dark"]) == 0 and seen == {"style": "dark"}
     with pytest.raises(SystemExit):
         cli.main(["--style", "purple"])
+
+
+def test_the_window_paints_before_it_reads_the_library(qtbot, null_backend, make_track, tmp_path):
+    """The speed itself is measured in bench/window.py; here, the order of the work."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ksad_player.core.session import ScanRequest, Session
+    from ksad_player.ui.main_window import MainWindow
+
+    make_track("mp3", "k/stay.mp3", title="Stay", artists=["BLACKPINK"])
+    first = Session(backend=null_backend)
+    first.scan_now(ScanRequest((str(tmp_path / "lib" / "k"),)))
+    first.close()
+    session = Session(backend=null_backend)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    at_paint = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):
+            if obj is window and event.type() == QEvent.Type.Paint and not at_paint:
+                at_paint.append((window.filled, session.index_open))
+            return False
+
+    spy = Spy()
+    window.installEventFilter(spy)
+    window.show()
+    qtbot.waitUntil(lambda: window.filled, timeout=5000)
+    assert at_paint and at_paint[0] == (False, False)  # painted with the index still closed
+    assert mood(window, "heartbreak").text().endswith("1")  # and filled right after
+    window.close()
