@@ -56,7 +56,7 @@ from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
 from ksad_player.ui.scan_controller import ScanController
-from ksad_player.ui.widgets import MoodBar, Transport, plain_label
+from ksad_player.ui.widgets import MoodBar, ShortcutsDialog, Transport, plain_label
 
 
 def settings() -> QSettings:
@@ -816,14 +816,8 @@ class MainWindow(QMainWindow):
         return rows
 
     def show_shortcuts(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("shortcuts-dialog")
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        width = max(len(k) for k, _ in self.shortcut_rows())
-        box.setText("\n".join(f"{k.ljust(width)}   {t}" for k, t in self.shortcut_rows()))
-        box.open()
-        self.help_box = box
+        self.help_box = ShortcutsDialog(self.shortcut_rows(), self)
+        self.help_box.open()
 
     def about_text(self) -> str:
         from ksad_player.playback.vlc_backend import libvlc_version

@@ -13,16 +13,23 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
     QSlider,
     QStyle,
+    QTableWidget,
+    QTableWidgetItem,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -342,6 +349,36 @@ class Transport(QWidget):
         for w, tip in zip((self.previous, self.play, self.next, self.seek), tips, strict=True):
             w.setEnabled(enabled)
             w.setToolTip(tip if enabled else reason)
+
+
+class ShortcutsDialog(QDialog):
+    """Every key the window answers to, in two aligned columns (plain text)."""
+
+    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcuts-dialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.rows = rows
+        lay = QVBoxLayout(self)
+        table = QTableWidget(len(rows), 2)
+        table.setObjectName("shortcuts")
+        table.setHorizontalHeaderLabels(["Key", "Does"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        for r, (key, what) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(key))
+            table.setItem(r, 1, QTableWidgetItem(what))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(520, 460)
+
+    def text(self) -> str:
+        return "\n".join(f"{k}  {t}" for k, t in self.rows)
 
 
 def _filled(pm: QPixmap, colour: QColor) -> QPixmap:

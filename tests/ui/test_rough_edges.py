@@ -267,16 +267,28 @@ def test_style_forces_the_dark_or_light_palette(qtbot, open_window, null_backend
     window.apply_style("system")
 
 
-def test_the_window_style_option_reaches_the_app(monkeypatch):
-    from ksad_player import cli
+def test_the_style_option_forces_the_palette_from_the_command_line(qtbot):
+    import subprocess
+    import sys
 
-    seen = {}
-    monkeypatch.setattr(
-        cli, "run_gui", lambda paths, demo, style=None: seen.update(style=style) or 0
+    from PySide6.QtGui import QPalette
+
+    from ksad_player.ui.app import make_app
+
+    app = make_app(style="dark")  # what `ksad-player --style dark` runs
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    app = make_app(style="light")
+    assert app.palette().color(QPalette.ColorRole.Base).lightness() > 200
+    make_app(style="system")
+    bad = subprocess.run(
+        [sys.executable, "-m", "ksad_player", "--style", "purple"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "invalid choice: 'purple'" in bad.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "ksad_player", "--help"], capture_output=True, text=True, timeout=30
     )
-    assert cli.main(["--style", "dark"]) == 0 and seen == {"style": "dark"}
-    with pytest.raises(SystemExit):
-        cli.main(["--style", "purple"])
+    assert "--style light|dark" in helped.stdout
 
 
 def test_the_window_paints_before_it_reads_the_library(qtbot, null_backend, make_track, tmp_path):
