@@ -329,6 +329,7 @@ class Transport(QWidget):
     def _keyboard_seek(self, value: int) -> None:
         """Arrow keys and Page Up/Down on the seek bar seek; our own updates do not."""
         if not self._setting and not self.seek.isSliderDown():
+            self.elapsed.setText(fmt_time(value / 1000))
             self.seek_requested.emit(value)
 
     def set_position(self, pos_ms: int, dur_ms: int) -> None:
