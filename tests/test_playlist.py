@@ -83,6 +83,20 @@ def test_bad_playlists_say_why_and_stay_bounded(tmp_path, monkeypatch):
     assert len(got.missing) == 5 and "more than 5" in got.problem
 
 
+def test_a_file_name_that_is_not_utf8_goes_out_and_comes_back(tmp_path, catalog):
+    from ksad_player.core.tags.reader import Tags
+
+    raw = os.fsencode(tmp_path) + b"/caf\xe9 \xff.mp3"  # a Latin-1 name on a UTF-8 system
+    with open(raw, "wb") as f:
+        f.write(b"x")
+    path = os.fsdecode(raw)
+    rows = [(Tags(path=path, format="MP3", duration=200.0), "taeyeon-fine", 1.0)]
+    out = tmp_path / "odd.m3u8"
+    assert write_m3u8(build_queue(catalog, "heartbreak", rows), out) == 1
+    assert raw in out.read_bytes()
+    assert read_playlist(out).found == [path]
+
+
 def test_extinf_is_whole_seconds_and_minus_one_when_unknown():
     assert [extinf_seconds(d) for d in (0.0, 0.4, 61.4, 61.6)] == [-1, 1, 61, 62]
 

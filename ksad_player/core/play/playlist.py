@@ -49,7 +49,8 @@ def write_m3u8(items: Iterable[Item], path: str | os.PathLike[str]) -> int:
     items = list(items)
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
-    tmp.write_text(m3u8_text(items), encoding="utf-8")
+    # A file name that is not UTF-8 goes out as the same bytes it has on disk.
+    tmp.write_bytes(m3u8_text(items).encode("utf-8", "surrogateescape"))
     os.replace(tmp, target)
     return len(items)
 
@@ -67,8 +68,8 @@ def _decode(data: bytes, m3u8: bool) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        if m3u8:
-            return data.decode("utf-8", errors="replace")
+        if m3u8:  # a few bytes that are not UTF-8: keep them, they may name a real file
+            return data.decode("utf-8", errors="surrogateescape")
         return data.decode("latin-1")  # the old .m3u convention: the system's 8-bit code page
 
 
