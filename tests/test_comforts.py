@@ -56,6 +56,12 @@ def test_a_restored_queue_waits_paused_at_its_track_and_position(make_track, tmp
     assert again.backend.position_ms() == 1234 and again.resume_position_ms is None
     again.close()
 
+    third = Session(backend=NullBackend(), index_path=tmp_path / "i.sqlite3")
+    assert third.restore(state)
+    third.player.play_at(0)  # started some other way: the old position is not kept
+    assert third.resume_position_ms is None and third.resume_state().index == 0
+    third.close()
+
 
 def test_restore_drops_files_that_left_and_keeps_the_position_only_on_its_track(
     make_track, tmp_path

@@ -110,6 +110,7 @@ class Session:
         self.volume = 100  # what the user set; the sleep timer fades below it
         self.sleep = SleepTimer()
         self._resume_at: tuple[int, int] | None = None  # (index, ms) the next play starts at
+        self.player.listeners.append(self._forget_resume)
 
     # -- telling --------------------------------------------------------------------------
     def _tell(self, kind: SessionChange, payload: object = None) -> None:
@@ -341,6 +342,12 @@ class Session:
         self.player._tell(PlayerChange.TRACK)
         self.player._tell(PlayerChange.STATUS)
         return True
+
+    def _forget_resume(self, what: PlayerChange, player: Player) -> None:
+        """Playing started some other way (a double click, `player.toggle`): the saved
+        position no longer says where the listener is."""
+        if what is PlayerChange.STATUS and player.state.status is not PlaybackStatus.STOPPED:
+            self._resume_at = None
 
     @property
     def resume_position_ms(self) -> int | None:

@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         self._action(view, "Listen", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "Library", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
 
-        help_ = bar.addMenu("&Help")
+        help_ = self.help_menu = bar.addMenu("&Help")  # the desktop package adds to it
         self._action(help_, "Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action(help_, "About ksad-player", self.show_about)
 
