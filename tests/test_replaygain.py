@@ -59,3 +59,33 @@ def test_a_song_tagged_18_db_too_loud_plays_quieter_with_replaygain(make_track, 
     assert off > 0
     assert track / off == pytest.approx(10 ** (-18 / 20), rel=0.25)
     assert album / off == pytest.approx(10 ** (-6 / 20), rel=0.25)
+
+
+@pytest.mark.vlc
+def test_changing_the_mode_applies_at_once(make_track, tmp_path):
+    from mutagen.oggvorbis import OggVorbis
+
+    src = make_track("ogg", "loud.ogg", title="Fine", artists=["Taeyeon"])
+    f = OggVorbis(src)
+    f["REPLAYGAIN_TRACK_GAIN"] = "-18.00 dB"
+    f.save()
+    out = tmp_path / "out.wav"
+    backend = VlcBackend(
+        [*vlc_args("none"), "--aout=afile", f"--audiofile-file={out}"], replay_gain="none"
+    )
+    ended = threading.Event()
+    backend.on_event = lambda e: e.kind is EventKind.ENDED and ended.set()
+
+    def play() -> float:
+        ended.clear()
+        backend.play(str(src))
+        assert ended.wait(20)
+        time.sleep(0.3)  # the output closes and finishes the WAV
+        return _rms(out)
+
+    off = play()
+    backend.set_replay_gain("track")
+    assert backend.replay_gain == "track"
+    track = play()
+    backend.close()
+    assert track / off == pytest.approx(10 ** (-18 / 20), rel=0.25)

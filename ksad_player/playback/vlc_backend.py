@@ -45,16 +45,23 @@ class VlcBackend:
 
         self._vlc = vlc
         self.replay_gain = replay_gain
-        self.instance = vlc.Instance(args if args is not None else vlc_args(replay_gain))
-        if self.instance is None:
-            raise OSError("libVLC could not start with these options")
-        self.player = self.instance.media_player_new()
+        self._args = list(args if args is not None else vlc_args(replay_gain))
         self.on_event: Callable[[PlaybackEvent], None] = lambda _e: None
         self.available = True
         self.reason = ""
         self._path = ""
         self._start_ms = 0
+        self._paused_at: tuple[str, int] | None = None  # paused across a rebuild
         self.volume = 100
+        self._open()
+
+    def _open(self) -> None:
+        """One libVLC instance and media player with the current options."""
+        vlc = self._vlc
+        self.instance = vlc.Instance(self._args)
+        if self.instance is None:
+            raise OSError("libVLC could not start with these options")
+        self.player = self.instance.media_player_new()
         em = self.player.event_manager()
         et = vlc.EventType
         for vlc_event, kind in (
@@ -66,12 +73,36 @@ class VlcBackend:
         ):
             em.event_attach(vlc_event, self._forward, kind)
 
+    def set_replay_gain(self, mode: str) -> None:
+        """Change the ReplayGain mode now. libVLC reads it when its instance starts, so the
+        instance is made again; a song playing goes on from where it was."""
+        if mode not in REPLAY_GAIN_MODES or mode == self.replay_gain:
+            return
+        state = self.player.get_state()
+        playing = state == self._vlc.State.Playing
+        paused = state == self._vlc.State.Paused
+        path, pos = self._path, self.position_ms()
+        self._args = [a for a in self._args if not a.startswith("--audio-replay-gain-mode=")]
+        self._args.append(f"--audio-replay-gain-mode={mode}")
+        self.player.stop()
+        self.player.release()
+        self.instance.release()
+        self.replay_gain = mode
+        self._open()
+        self.player.audio_set_volume(self.volume)
+        if playing and path:
+            self.start_next_at(pos)
+            self.play(path)
+        elif paused and path:
+            self._path, self._paused_at = path, (path, pos)
+
     def _forward(self, _event: object, kind: EventKind) -> None:
         # On a libVLC thread: build a value, hand it on, touch nothing else.
         self.on_event(PlaybackEvent(kind, self._path))
 
     def play(self, path: str) -> None:
         self._path = path
+        self._paused_at = None
         media = self.instance.media_new_path(path)
         if self._start_ms > 0:  # set_time before the media plays is ignored: an option is not
             media.add_option(f":start-time={self._start_ms / 1000:.3f}")
@@ -90,6 +121,12 @@ class VlcBackend:
         self.player.set_pause(1)
 
     def resume(self) -> None:
+        if self._paused_at is not None:  # paused, then the instance was made again
+            path, pos = self._paused_at
+            self._paused_at = None
+            self.start_next_at(pos)
+            self.play(path)
+            return
         self.player.set_pause(0)
 
     def stop(self) -> None:

@@ -614,8 +614,11 @@ class MainWindow(QMainWindow):
             return  # read from the settings just now: nothing to write
         self.settings.setValue("player/replaygain", mode)
         self.settings.sync()
-        if not self._restoring and getattr(self.backend, "replay_gain", mode) != mode:
-            self.say("Even loudness changes from the next start of ksad-player.")
+        apply = getattr(self.backend, "set_replay_gain", None)
+        if callable(apply):
+            apply(mode)  # libVLC starts again with the new mode; the song goes on
+        words = {"none": "off", "track": "per track", "album": "per album"}
+        self.say(f"Even loudness (ReplayGain): {words[mode]}.")
 
     def apply_style(self, style: str, save: bool = True) -> None:
         """Force the light or dark palette (or follow the system's)."""

@@ -249,3 +249,22 @@ def test_the_add_folder_dialog_starts_in_music_or_the_last_folder(
     window.settings.setValue("library/last-folder", str(tmp_path / "last"))
     assert window.folder_dialog_start() == str(tmp_path / "last")
     assert not window.findChild(QPushButton, "add-music").text().startswith("Add /")
+
+
+@pytest.mark.vlc
+def test_switching_replaygain_while_playing_goes_on_from_the_same_point(
+    qtbot, open_window, out_wav, tmp_path
+):
+    window = open_window()
+    _library(qtbot, window, tmp_path, [("Fine", "Taeyeon")], 3.0)
+    window.play_mood("heartbreak")
+    qtbot.waitUntil(lambda: window.backend.position_ms() >= 1000, timeout=5000)
+    window.gain_actions["album"].trigger()
+    assert window.backend.replay_gain == "album"
+    assert "Even loudness (ReplayGain): per album." in window.status_text.text()
+    qtbot.waitUntil(lambda: window.backend.position_ms() >= 1000, timeout=5000)
+    assert window.player.state.status == "playing"
+    qtbot.waitUntil(lambda: window.player.state.status == "stopped", timeout=10000)
+    assert "The queue has ended" in window.status_text.text()
+    qtbot.wait(300)
+    assert wav_seconds(out_wav) < 2.6  # the rest of the song, not the song again
