@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
             )
         self.set_banner(banners)
         self._update_transport()
+        # Until the library is read, show the page it will most likely need (a stat, no
+        # query): the queue for a returning listener, the way in for a new one.
+        self.listen.show_queue(self.session.index_path.exists())
         self.timer = QTimer(self)
         self.timer.setInterval(250)  # the seek bar is polled on the GUI thread
         self.timer.timeout.connect(self._tick)
