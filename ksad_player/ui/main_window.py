@@ -126,12 +126,14 @@ class MainWindow(QMainWindow):
             return
         needs_rescan = self.session.open_library()
         self.refresh_library()
-        self._restore_queue()
+        restored = self._restore_queue()
         self.filled = True
         self._restoring = False
         if needs_rescan:
             self.scan([])
-        elif self.player.current:
+        elif self.player.queue and not restored:
+            pass  # a playlist named on the command line is playing and has said so
+        elif restored and self.player.current:
             self.say(f"Ready where you left off: {self.player.current.title}. Space continues.")
         elif self.tracks:
             self.say(
@@ -746,11 +748,11 @@ class MainWindow(QMainWindow):
             self.current_mood = str(last)
             self.moods.check(self.current_mood)
 
-    def _restore_queue(self) -> None:
+    def _restore_queue(self) -> bool:
         """The last queue comes back, paused at its track and position."""
         raw = self.settings.value("player/resume")
         if not raw:
-            return
+            return False
         try:
             data = json.loads(str(raw))
             state = ResumeState(
@@ -760,15 +762,17 @@ class MainWindow(QMainWindow):
                 data.get("mood"),
             )
         except (ValueError, KeyError, TypeError):
-            return  # an unreadable saved queue is simply not brought back
-        if self.session.restore(state):
-            self.listen.show_queue()
-            cur = self.player.current
-            if cur:
-                self.transport.set_position(
-                    self.session.resume_position_ms or 0, round(cur.duration * 1000)
-                )
-            self._update_transport()
+            return False  # an unreadable saved queue is simply not brought back
+        if not self.session.restore(state):
+            return False
+        self.listen.show_queue()
+        cur = self.player.current
+        if cur:
+            self.transport.set_position(
+                self.session.resume_position_ms or 0, round(cur.duration * 1000)
+            )
+        self._update_transport()
+        return True
 
     def save_soon(self) -> None:
         """Settings change: write them shortly (a crash loses nothing much)."""

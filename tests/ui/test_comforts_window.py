@@ -268,3 +268,32 @@ def test_switching_replaygain_while_playing_goes_on_from_the_same_point(
     assert "The queue has ended" in window.status_text.text()
     qtbot.wait(300)
     assert wav_seconds(out_wav) < 2.6  # the rest of the song, not the song again
+
+
+@pytest.mark.vlc
+def test_a_playlist_named_at_start_wins_over_the_saved_queue(qtbot, out_wav, tmp_path):
+    import json
+
+    from ksad_player.core.session import ScanRequest, Session
+    from ksad_player.playback.vlc_backend import make_backend
+    from ksad_player.ui.main_window import MainWindow
+
+    fine = make_clip(tmp_path / "lib" / "fine.wav", 2.0, "Fine", "Taeyeon", seed=1)
+    stay = make_clip(tmp_path / "lib" / "stay.wav", 2.0, "Stay", "BLACKPINK", seed=2)
+    first = Session()
+    first.scan_now(ScanRequest((str(tmp_path / "lib"),)))
+    first.close()
+    saved = {"paths": [str(fine)], "index": 0, "position_ms": 500, "mood": "heartbreak"}
+    settings().setValue("player/resume", json.dumps(saved))
+    settings().sync()
+    pl = tmp_path / "tonight.m3u"
+    pl.write_text("lib/stay.wav\n", encoding="latin-1")
+    window = MainWindow(Session(backend=make_backend()))
+    qtbot.addWidget(window)
+    window.show()
+    window.add_paths([str(pl)])  # what `ksad-player tonight.m3u` does right after show
+    qtbot.waitUntil(lambda: window.filled, timeout=5000)
+    assert [i.path for i in window.player.queue] == [str(stay)]
+    assert "tonight.m3u: 1 song queued" in window.status_text.text()
+    window.close()
+    window.backend.close()
