@@ -132,6 +132,16 @@ def cmd_queue(args: argparse.Namespace) -> int:
         _open_library(session).index.sync_catalog(session.matcher)
         matched = session.matched()
     items = session.queue_for(args.mood, matched, order=args.order, rng=random.Random(args.seed))
+    if args.m3u8:
+        from ksad_player.core.play.playlist import write_m3u8
+
+        try:
+            n = write_m3u8(items, args.m3u8)
+        except OSError as exc:
+            print(f"ksad-player: error: could not write {args.m3u8}: {exc.strerror or exc}",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        print(f"Wrote {n} song{'s' * (n != 1)} to {display_path(args.m3u8)}", file=sys.stderr)
     if args.json:
         out = [
             {
@@ -231,9 +241,10 @@ def cmd_library(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="ksad-player",
-        usage="ksad-player [--demo] [PATH ...] | ksad-player COMMAND ...",
+        usage="ksad-player [--demo] [--style light|dark] [PATH ...] | ksad-player COMMAND ...",
         description="Sad K-pop, played by mood. Without a command the window opens; "
-        "PATHs given then are added to the library, --demo adds a demo library.",
+        "PATHs given then are added to the library (.m3u/.m3u8 playlists are queued), "
+        "--demo adds a demo library, --style forces a light or dark palette.",
     )
     p.add_argument("--version", action="version", version=f"ksad-player {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, prog="ksad-player")
@@ -275,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--order", choices=ORDER_CHOICES, default="shuffle")
     q.add_argument("--seed", type=int, default=None, help="make shuffle reproducible")
     q.add_argument("--json", action="store_true", help="a JSON array on stdout")
+    q.add_argument("--m3u8", metavar="FILE", help="also write the queue as an M3U8 playlist")
     q.set_defaults(func=cmd_queue)
 
     d = sub.add_parser(
@@ -303,14 +315,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _opens_window(argv) and not {"-h", "--help", "--version"} & set(argv):
         gui = _Parser(prog="ksad-player")
         gui.add_argument("--demo", action="store_true")
+        gui.add_argument("--style", choices=("light", "dark"), default=None)
         gui.add_argument("paths", nargs="*")
         args = gui.parse_args(argv)
-        return run_gui(args.paths, demo=args.demo)
+        return run_gui(args.paths, demo=args.demo, style=args.style)
     args = parser.parse_args(argv)
     return int(args.func(args))
 
 
-def run_gui(paths: list[str], *, demo: bool) -> int:
+def run_gui(paths: list[str], *, demo: bool, style: str | None = None) -> int:
     try:  # a window already runs: hand it the paths and leave (before any heavy import)
         from ksad_player.desktop.single_instance import forward
 
@@ -327,4 +340,4 @@ def run_gui(paths: list[str], *, demo: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    return run(paths, demo=demo)
+    return run(paths, demo=demo, style=style)

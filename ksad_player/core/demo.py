@@ -53,11 +53,18 @@ def melody(seed: int, seconds: float) -> array.array[int]:
     return samples
 
 
+def demo_dir() -> Path:
+    """In the data dir, beside the index: cache cleaners would delete it from the cache dir."""
+    return paths.data_dir() / "demo"
+
+
 def make_demo(target: Path | None = None, seconds: float = 6.0) -> Path:
-    """Write the demo folder (once; reused when complete) and return it."""
-    folder = target or paths.cache_dir() / "demo"
+    """Write the demo folder (reused when complete; any missing clip is written again)."""
+    folder = target or demo_dir()
     done = folder / ".complete"
-    if done.exists():
+    if done.exists() and all(
+        (folder / f"{n:02d} demo.wav").is_file() for n in range(1, len(SONGS) + 1)
+    ):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     for n, (_entry, title, artist) in enumerate(SONGS, 1):

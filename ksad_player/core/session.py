@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,8 +26,15 @@ from ksad_player.core.library.identify import Identified, identify_paths
 from ksad_player.core.library.index import LibraryIndex, Track, default_path
 from ksad_player.core.library.scanner import ScanEvent, ScanSummary, drive, scan
 from ksad_player.core.match.matcher import Match, Matcher, MatchWeights
-from ksad_player.core.play.player import Backend, NullBackend, Player
-from ksad_player.core.play.queue import Item, build_queue
+from ksad_player.core.play.player import (
+    Backend,
+    NullBackend,
+    PlaybackStatus,
+    Player,
+    PlayerChange,
+)
+from ksad_player.core.play.queue import Item, build_queue, item_for
+from ksad_player.core.play.sleep import SleepTimer
 from ksad_player.core.tags.reader import Tags
 
 
@@ -41,6 +49,7 @@ class SessionChange(StrEnum):
     MOOD = "mood"  # payload: the mood id whose queue was loaded
     VOLUME = "volume"  # payload: the new volume, 0-100
     SEEKED = "seeked"  # payload: the position jumped to, in ms
+    SLEEP = "sleep"  # the sleep timer was set, cancelled or has stopped the music
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,16 @@ class ScanRequest:
 
     folders: tuple[str, ...] = ()
     demo: bool = False
+
+
+@dataclass(frozen=True)
+class ResumeState:
+    """Where listening stopped: the queue's files, the track and the position in it."""
+
+    paths: tuple[str, ...] = ()
+    index: int = -1
+    position_ms: int = 0
+    mood: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,11 @@ class Session:
         self.scanning = False
         self.pending: deque[ScanRequest] = deque()
         self.cancel = threading.Event()
-        self.volume = 100  # what `set_volume` last set, for MPRIS and the tray to read
+        self.gentle = False  # gentle listening: songs with a content note stay out of moods
+        self.volume = 100  # what the user set (MPRIS and the tray read it); sleep fades below it
+        self.sleep = SleepTimer()
+        self._resume_at: tuple[int, int] | None = None  # (index, ms) the next play starts at
+        self.player.listeners.append(self._forget_resume)
 
     # -- telling --------------------------------------------------------------------------
     def _tell(self, kind: SessionChange, payload: object = None) -> None:
@@ -238,20 +261,122 @@ class Session:
         rng: random.Random | None = None,
     ) -> list[Item]:
         """The queue a mood plays: the library's (or `matched`'s) songs in that mood."""
-        rows = list(self.matched() if matched is None else matched)
+        rows = self._gentle_rows(self.matched() if matched is None else matched)
         return build_queue(
             self.catalog, mood_id, rows, order=order or self.order, rng=rng or self.rng
         )
+
+    def _gentle_rows(
+        self, rows: Iterable[tuple[Tags, str, float]]
+    ) -> list[tuple[Tags, str, float]]:
+        """Gentle listening leaves out the songs that carry a content note."""
+        if not self.gentle:
+            return list(rows)
+        noted = {e.id for e in self.catalog.entries if e.content_note}
+        return [r for r in rows if r[1] not in noted]
 
     def play_mood(self, mood_id: str) -> int:
         """Load a mood's queue into the player and start it; the number of tracks."""
         items = [i for i in self.queue_for(mood_id) if i.path not in self.player.state.unplayable]
         self.current_mood = mood_id
         if items:
+            self._resume_at = None
             self.player.load(items)
             self._tell(SessionChange.MOOD, mood_id)
         return len(items)
 
+    def items_for_paths(self, paths: Iterable[str]) -> tuple[list[Item], list[str]]:
+        """Queue items for these files, in order: (catalog songs, files that are none).
+
+        Library files are looked up in the index; others are read and matched."""
+        by_path = {t.path: t for t in self.tracks()}
+        outside = [p for p in paths if p not in by_path]
+        found = {
+            r.path: (r.tags, r.match.entry_id)
+            for r in (self.identify(outside, lambda _m: None) if outside else ())
+            if r.tags and r.match and r.match.entry_id
+        }
+        items: list[Item] = []
+        others: list[str] = []
+        for p in paths:
+            t = by_path.get(p)
+            tags, entry_id = (t.tags, t.entry_id) if t else found.get(p, (None, None))
+            entry = self.catalog.entry(entry_id) if entry_id else None
+            if tags is None or entry is None or (t is not None and t.offline):
+                others.append(p)
+            else:
+                items.append(item_for(entry, tags))
+        return items, others
+
+    def play_items(self, items: list[Item]) -> int:
+        """Play these items as the queue (a playlist the user opened)."""
+        if items:
+            self._resume_at = None
+            self.current_mood = None
+            self.player.load(items)
+        return len(items)
+
+    # -- resuming -------------------------------------------------------------------------
+    def resume_state(self) -> ResumeState:
+        """What to save so that the next start comes back here."""
+        p = self.player
+        if self._resume_at is not None:
+            index, pos = self._resume_at
+        else:
+            index, pos = p.state.index, (self.backend.position_ms() if p.current else 0)
+        return ResumeState(tuple(i.path for i in p.queue), index, max(0, pos), self.current_mood)
+
+    def restore(self, state: ResumeState) -> bool:
+        """Bring a saved queue back, paused at its track and position; True when it did.
+        Files that left the library are dropped; the position survives only on its track."""
+        if not state.paths or self.player.queue:
+            return False
+        items, _others = self.items_for_paths(list(state.paths))
+        if not items:
+            return False
+        want = state.paths[state.index] if 0 <= state.index < len(state.paths) else ""
+        index = next((n for n, i in enumerate(items) if i.path == want), 0)
+        pos = state.position_ms if items[index].path == want else 0
+        self.current_mood = state.mood
+        self.player.load(items, start=None)
+        self.player.state.index = index
+        self._resume_at = (index, pos)
+        self.player._tell(PlayerChange.TRACK)
+        self.player._tell(PlayerChange.STATUS)
+        return True
+
+    def _forget_resume(self, what: PlayerChange, player: Player) -> None:
+        """Playing started some other way (a double click, `player.toggle`): the saved
+        position no longer says where the listener is."""
+        if what is PlayerChange.STATUS and player.state.status is not PlaybackStatus.STOPPED:
+            self._resume_at = None
+
+    @property
+    def resume_position_ms(self) -> int | None:
+        """The position a restored queue waits at (None once it plays)."""
+        return self._resume_at[1] if self._resume_at else None
+
+    def restore_seek(self, ms: int) -> None:
+        """Seeking a restored queue that waits: it will continue from there."""
+        if self._resume_at is not None:
+            self._resume_at = (self._resume_at[0], max(0, int(ms)))
+
+    def toggle(self) -> None:
+        """Play/pause; a restored queue continues where it was left."""
+        if self._resume_at is not None and self.player.state.status is PlaybackStatus.STOPPED:
+            index, pos = self._resume_at
+            self._resume_at = None
+            start_at = getattr(self.backend, "start_next_at", None)
+            if callable(start_at):
+                start_at(pos)
+            self.player.play_at(index)
+            if not callable(start_at):
+                self.backend.seek(pos)
+            return
+        self._resume_at = None
+        self.player.toggle()
+
+    # -- volume and the sleep timer ------------------------------------------------------
     def set_volume(self, volume: int) -> None:
         """Set the volume (clamped to 0-100) so every front end that shows it hears."""
         volume = max(0, min(100, int(volume)))
@@ -262,12 +387,47 @@ class Session:
         self._tell(SessionChange.VOLUME, volume)
 
     def seek(self, position_ms: int) -> None:
-        """Jump within the current track; listeners hear where (MPRIS sends Seeked)."""
+        """Jump within the current track; listeners hear where (MPRIS sends Seeked).
+        A restored queue that waits paused continues from there when played."""
         if self.player.current is None:
             return
         position_ms = max(0, int(position_ms))
-        self.backend.seek(position_ms)
+        if self._resume_at is not None:
+            self.restore_seek(position_ms)
+        else:
+            self.backend.seek(position_ms)
         self._tell(SessionChange.SEEKED, position_ms)
+
+    def sleep_after_minutes(self, minutes: int) -> None:
+        self.sleep.after_minutes(minutes, time.monotonic())
+        self._tell(SessionChange.SLEEP)
+
+    def sleep_after_track(self) -> None:
+        self.sleep.after_track(self.player.state.index)
+        self._tell(SessionChange.SLEEP)
+
+    def sleep_cancel(self) -> None:
+        self.sleep.cancel()
+        self.backend.set_volume(self.volume)
+        self._tell(SessionChange.SLEEP)
+
+    def sleep_tick(self, now: float | None = None) -> str:
+        """Fade and, when it is time, stop; called a few times a second by the front end.
+        Returns what is left, for a status bar ("" when the timer is off)."""
+        if not self.sleep.active:
+            return ""
+        now = time.monotonic() if now is None else now
+        playing = self.player.state.status is PlaybackStatus.PLAYING
+        pos, dur = (self.backend.position_ms(), self.backend.duration_ms()) if playing else (0, 0)
+        if self.sleep.due(now, pos, dur, self.player.state.index):
+            self.sleep.cancel()
+            self.player.stop()
+            self.backend.set_volume(self.volume)
+            self._tell(SessionChange.SLEEP)
+            return ""
+        if playing:
+            self.backend.set_volume(round(self.volume * self.sleep.factor(now, pos, dur)))
+        return self.sleep.describe(now, pos, dur)
 
     def close(self) -> None:
         """Stop scanning and playing and let go of the index."""

@@ -12,7 +12,7 @@ from ksad_player.core import paths
 from ksad_player.core.play.player import Backend
 from ksad_player.core.session import Session
 from ksad_player.playback.vlc_backend import make_backend
-from ksad_player.ui.main_window import MainWindow
+from ksad_player.ui.main_window import MainWindow, settings
 
 HANGUL_FONTS = (
     "Noto Sans CJK KR",
@@ -41,11 +41,18 @@ def _dark_palette() -> QPalette:
     return p
 
 
-def style_app(app: QApplication) -> None:
-    """A calm look that follows the system's dark or light choice; Hangul always renders."""
+STYLES = ("system", "light", "dark")
+
+
+def style_app(app: QApplication, style: str | None = None) -> None:
+    """A calm look that follows the system's dark or light choice (or the one forced with
+    --style or the View menu); Hangul always renders."""
     app.setStyle("Fusion")
-    if app.styleHints().colorScheme() == Qt.ColorScheme.Dark:
-        app.setPalette(_dark_palette())
+    dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    if style in ("light", "dark"):
+        dark = style == "dark"
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    app.setProperty("ksad_dark", dark)
     font = QFont(app.font())
     available = set(QFontDatabase.families())
     fallbacks = [f for f in HANGUL_FONTS if f in available]
@@ -53,7 +60,7 @@ def style_app(app: QApplication) -> None:
     app.setFont(font)
 
 
-def make_app(argv: list[str] | None = None) -> QApplication:
+def make_app(argv: list[str] | None = None, style: str | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     QGuiApplication.setApplicationName("ksad-player")
     QGuiApplication.setApplicationDisplayName("ksad-player")
@@ -61,14 +68,25 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
     QGuiApplication.setDesktopFileName(APP_ID)  # ties the window to the installed launcher
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "ksad-player.svg")))
-    style_app(app)  # type: ignore[arg-type]
+    if style is None:
+        style = str(settings().value("ui/style", "system"))
+    style_app(app, style)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 
 
-def run(paths_: list[str], *, demo: bool = False, backend: Backend | None = None) -> int:
-    app = make_app()
-    session = Session(backend=backend or make_backend())
+def run(
+    paths_: list[str],
+    *,
+    demo: bool = False,
+    backend: Backend | None = None,
+    style: str | None = None,
+) -> int:
+    app = make_app(style=style)
+    gain = str(settings().value("player/replaygain", "track"))
+    session = Session(backend=backend or make_backend(gain))
     window = MainWindow(session)
+    if style:
+        window.apply_style(style, save=False)
     window.show()
     from ksad_player.desktop.integrate import attach
 

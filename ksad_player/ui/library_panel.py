@@ -39,7 +39,7 @@ class LibraryPanel(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search the library")
-        self.search.setPlaceholderText("Search songs, artists and files (Ctrl+F)")
+        self.search.setPlaceholderText("Search catalog songs and artists (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.group_by = QComboBox()
         self.group_by.setObjectName("group-by")
@@ -66,12 +66,20 @@ class LibraryPanel(QWidget):
         self.unmatched_view.setObjectName("library-unmatched")
         self.unmatched_view.setAccessibleName("Files that matched nothing")
         self.unmatched_view.setModel(self.unmatched_proxy)
-        self.search.textChanged.connect(self.entry_proxy.setFilterFixedString)
-        self.search.textChanged.connect(self.unmatched_proxy.setFilterFixedString)
+        # The two lists are searched apart: finding a song by its Hangul title must not
+        # hide the file the user wants to link to it.
+        self.search.textChanged.connect(self._search_songs)
+        self.file_search = QLineEdit()
+        self.file_search.setObjectName("file-search")
+        self.file_search.setAccessibleName("Search the files that matched nothing")
+        self.file_search.setPlaceholderText("Search these files")
+        self.file_search.setClearButtonEnabled(True)
+        self.file_search.textChanged.connect(self.unmatched_proxy.setFilterFixedString)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(plain_label("Files that matched nothing", "unmatched-label"))
+        rl.addWidget(self.file_search)
         rl.addWidget(self.unmatched_view)
         split.addWidget(self.entries_view)
         split.addWidget(right)
@@ -100,11 +108,19 @@ class LibraryPanel(QWidget):
         lay.addLayout(buttons)
         self._tracks: list[Track] = []
 
+    def _search_songs(self, text: str) -> None:
+        self.entry_proxy.setFilterFixedString(text)
+        if text:
+            self.entries_view.expandAll()  # the groups holding hits open up
+
     def refresh(self, tracks: list[Track]) -> None:
         """Redraw both lists from the index's tracks (read once by the window)."""
         self._tracks = tracks
         entries, unmatched = library_models(
-            self.session.catalog, tracks, self.group_by.currentData() or "mood"
+            self.session.catalog,
+            tracks,
+            self.group_by.currentData() or "mood",
+            self.session.gentle,
         )
         self.entry_proxy.setSourceModel(entries)
         self._entries_model, self._unmatched_model = entries, unmatched

@@ -4,14 +4,17 @@ modules (now_playing, library_panel, scan_controller); this one only connects th
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QIcon,
@@ -19,8 +22,12 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QFileDialog,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QProgressBar,
     QTabWidget,
     QToolButton,
@@ -28,17 +35,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ksad_player import __version__
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import LibraryIndex, Track
+from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
-from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
+from ksad_player.core.play.playlist import is_playlist_name, read_playlist, write_m3u8
+from ksad_player.core.play.queue import lift_count
+from ksad_player.core.play.sleep import MINUTE_CHOICES, SleepMode
+from ksad_player.core.session import (
+    ResumeState,
+    ScanRequest,
+    Session,
+    SessionChange,
+    SessionEvent,
+)
 from ksad_player.core.tags.reader import is_audio_name
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
 from ksad_player.ui.scan_controller import ScanController
-from ksad_player.ui.widgets import MoodBar, Transport, plain_label
+from ksad_player.ui.widgets import MoodBar, ShortcutsDialog, Transport, plain_label
 
 
 def settings() -> QSettings:
@@ -55,10 +73,13 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.setWindowTitle("ksad-player")
         self.setAcceptDrops(True)
+        self.setMinimumSize(QSize(640, 480))
         res = paths.resources_dir()
         self.setWindowIcon(QIcon(str(res / "icons" / "ksad-player.svg")))
-        needs_rescan = session.open_library()
         self.settings = settings()
+        self._ticks_playing = 0
+        self.filled = False  # the library view and counts are drawn just after the first paint
+        self._restoring = True
         self.bridge = PlaybackBridge()
         self.backend.on_event = self.bridge.forward
         self.bridge.event.connect(self.player.handle, Qt.ConnectionType.QueuedConnection)
@@ -70,20 +91,53 @@ class MainWindow(QMainWindow):
         self.demo_requested.connect(lambda: self.scans.scan(ScanRequest(demo=True)))
         banners = list(session.messages)
         if not self.backend.available:
-            banners.insert(0, self.backend.reason + " — browsing, scanning and matching still work.")
+            banners.insert(
+                0, self.backend.reason + " — browsing, scanning and matching still work."
+            )
         self.set_banner(banners)
-        self.transport.set_enabled_reason(self.backend.available, self.backend.reason)
+        self._update_transport()
+        # Until the library is read, show the page it will most likely need (a stat, no
+        # query): the queue for a returning listener, the way in for a new one.
+        self.listen.show_queue(self.session.index_path.exists())
         self.timer = QTimer(self)
         self.timer.setInterval(250)  # the seek bar is polled on the GUI thread
         self.timer.timeout.connect(self._tick)
         self.timer.start()
+        self._save_timer = QTimer(self)  # settings are written soon after they change
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.save_settings)
         self._restore_settings()
+        # Paint first: the index is read and the views filled right after the first paint
+        # (see `event`); a window that is never painted fills a moment later anyway.
+        self._fill_queued = False
+        QTimer.singleShot(1000, self._fill)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.UpdateRequest and not self._fill_queued:
+            self._fill_queued = True  # the first paint has just run: fill on the next turn
+            QTimer.singleShot(0, self._fill)
+        return handled
+
+    def _fill(self) -> None:
+        """Open the library, draw its counts and lists, bring the last queue back."""
+        if self.filled:
+            return
+        needs_rescan = self.session.open_library()
         self.refresh_library()
+        restored = self._restore_queue()
+        self.filled = True
+        self._restoring = False
         if needs_rescan:
             self.scan([])
+        elif self.player.queue and not restored:
+            pass  # a playlist named on the command line is playing and has said so
+        elif restored and self.player.current:
+            self.say(f"Ready where you left off: {self.player.current.title}. Space continues.")
         elif self.tracks:
             self.say(
-                f"{session.songs_found(self.tracks)} of the catalog's "
+                f"{self.session.songs_found(self.tracks)} of the catalog's "
                 f"{len(self.catalog.entries)} songs are in your library. Press a mood."
             )
 
@@ -148,6 +202,8 @@ class MainWindow(QMainWindow):
         self.listen.add_folder_dialog.connect(self.add_folder_dialog)
         self.listen.demo_requested.connect(self.demo_requested)
         self.listen.track_shown.connect(lambda t: self.setWindowTitle(f"{t} · ksad-player"))
+        self.listen.play_row.connect(self.player.play_at)
+        self.listen.queue_model.waiting = lambda: self.session.resume_position_ms is not None
         self.queue_view = self.listen.queue_view
         self.now = self.listen.now
         self.tabs.addTab(self.listen, "Listen")
@@ -159,14 +215,22 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.library, "Library")
 
         self.transport = Transport()
-        self.transport.play_clicked.connect(self.player.toggle)
+        self.transport.play_clicked.connect(self.toggle)
         self.transport.next_clicked.connect(self.player.next)
         self.transport.previous_clicked.connect(self.player.previous)
-        self.transport.seek_requested.connect(self.backend.seek)
-        self.transport.volume_changed.connect(self.backend.set_volume)
-        self.transport.repeat_changed.connect(self.player.set_repeat)
+        self.transport.seek_requested.connect(self._seek)
+        self.transport.volume_changed.connect(self._set_volume)
+        self.transport.repeat_changed.connect(self._set_repeat)
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
+        self.drop_hint = plain_label("Drop to add to your library", "drop-hint")
+        self.drop_hint.setParent(central)
+        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_hint.setStyleSheet(
+            "QLabel { background: #7b61c955; border: 3px dashed palette(highlight);"
+            " border-radius: 12px; font-size: 18pt; font-weight: 600; }"
+        )
+        self.drop_hint.hide()
 
         bar = self.statusBar()
         self.status_text = plain_label("", "status")
@@ -178,47 +242,132 @@ class MainWindow(QMainWindow):
         self.cancel_button.setObjectName("cancel-scan")
         self.cancel_button.setText("Cancel")
         self.cancel_button.setAccessibleName("Cancel scan")
+        self.sleep_label = plain_label("", "sleep-left")
+        self.sleep_label.hide()
         bar.addWidget(self.status_text, 1)
+        bar.addPermanentWidget(self.sleep_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         self.progress.hide()
         self.cancel_button.hide()
         self.scans = ScanController(self.session, self.progress, self.cancel_button)
         self.scans.say.connect(self.say)
+        self._menus()
 
-        menu = self.menuBar().addMenu("&Library")
-        add = QAction("Add folder…", self)
-        add.setShortcut(QKeySequence("Ctrl+O"))
-        add.triggered.connect(self.add_folder_dialog)
-        demo = QAction("Add the demo library", self)
-        demo.triggered.connect(self.demo_requested)
-        rescan = QAction("Rescan all folders", self)
-        rescan.triggered.connect(lambda: self.scan([]))
-        quit_ = QAction("Quit", self)
-        quit_.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_.triggered.connect(self.close)
-        for a in (add, demo, rescan, quit_):
-            menu.addAction(a)
-            self.addAction(a)
+    def _action(
+        self, menu: QMenu, text: str, slot: object, keys: str = "", *, checkable: bool = False
+    ) -> QAction:
+        """A menu entry, its shortcut live in the whole window."""
+        a = QAction(text, self)
+        if keys:
+            a.setShortcut(QKeySequence(keys))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.setCheckable(checkable)
+        a.triggered.connect(slot)  # type: ignore[arg-type]
+        menu.addAction(a)
+        self.addAction(a)
+        return a
+
+    def _radio(
+        self, menu: QMenu, choices: list[tuple[str, str]], slot: object
+    ) -> dict[str, QAction]:
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        out = {}
+        for value, text in choices:
+            a = self._action(menu, text, lambda _=False, v=value: slot(v), checkable=True)  # type: ignore[operator]
+            group.addAction(a)
+            out[value] = a
+        return out
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        lib = bar.addMenu("&Library")
+        self._action(lib, "Add folder…", self.add_folder_dialog, "Ctrl+O")
+        self._action(lib, "Open playlist…", self.open_playlist_dialog, "Ctrl+Shift+O")
+        self._action(lib, "Add the demo library", self.demo_requested.emit)
+        self._action(lib, "Rescan all folders", lambda: self.scan([]))
+        self._action(lib, "Search the library", self._focus_search, "Ctrl+F")
+        lib.addSeparator()
+        self._action(lib, "Quit", self.close, "Ctrl+Q")
+
+        pb = self.playback_menu = bar.addMenu("&Playback")
+        self.play_action = self._action(pb, "Play / Pause", self._space, "Space")
+        self.next_action = self._action(pb, "Next", self.player.next, "Ctrl+Right")
+        self.previous_action = self._action(pb, "Previous", self.player.previous, "Ctrl+Left")
+        self._action(pb, "Stop", self.player.stop, "Ctrl+.")
+        pb.addSeparator()
+        order = pb.addMenu("Order")
+        self.order_actions = self._radio(
+            order, [("shuffle", "Shuffle"), ("arc", "Lift me up (arc)")], self._choose_order
+        )
+        rep = pb.addMenu("Repeat")
+        self.repeat_actions = self._radio(
+            rep, [("off", "Off"), ("all", "The whole queue"), ("one", "This song")],
+            lambda m: self._set_repeat(m, from_menu=True),
+        )  # fmt: skip
+        self._action(rep, "Next repeat mode", self._cycle_repeat, "Ctrl+R")
+        self.sleep_menu = pb.addMenu("Sleep timer")
+        self.sleep_menu.setObjectName("sleep-menu")
+        choices = [("off", "Off"), ("track", "After this song")]
+        choices += [(str(m), f"In {m} minutes") for m in MINUTE_CHOICES]
+        self.sleep_actions = self._radio(self.sleep_menu, choices, self.set_sleep)
+        self.sleep_actions["off"].setChecked(True)
+        pb.addSeparator()
+        self.gentle_action = self._action(
+            pb, "Gentle listening (leave out songs with a content note)",
+            self._set_gentle, checkable=True,
+        )  # fmt: skip
+        gain = pb.addMenu("Even loudness (ReplayGain)")
+        self.gain_actions = self._radio(
+            gain,
+            [("none", "Off"), ("track", "Per track"), ("album", "Per album")],
+            self._set_replay_gain,
+        )
+        pb.addSeparator()
+        self._action(pb, "Export the queue as M3U8…", self.export_queue_dialog, "Ctrl+E")
+        mood_menu = pb.addMenu("Export a whole mood as M3U8")
+        for m in self.catalog.moods:
+            self._action(
+                mood_menu, m.label + "…", lambda _=False, i=m.id: self.export_mood_dialog(i)
+            )
+
+        view = bar.addMenu("&View")
+        self.style_actions = self._radio(
+            view.addMenu("Palette"),
+            [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
+            self.apply_style,
+        )
+        self._action(view, "Listen", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(view, "Library", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+
+        help_ = self.help_menu = bar.addMenu("&Help")  # the desktop package adds to it
+        self._action(help_, "Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(help_, "About ksad-player", self.show_about)
 
     def _shortcuts(self) -> None:
         def add(keys: str, slot: object) -> None:
             sc = QShortcut(QKeySequence(keys), self, slot)  # type: ignore[call-overload]
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
 
-        add("Space", self._space)
-        add("Ctrl+Right", self.player.next)
-        add("Ctrl+Left", self.player.previous)
-        add("Ctrl+F", self._focus_search)
         for n, mood in enumerate(self.catalog.moods[:9], 1):
             add(str(n), lambda m=mood.id: self._mood_key(m))
 
     def _space(self) -> None:
-        if self.transport.play.isEnabled():
-            self.player.toggle()
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractButton) and focus is not self.transport.play:
+            focus.click()  # Space presses the button that has the focus ring
+        elif self.transport.play.isEnabled():
+            self.toggle()
+
+    def toggle(self) -> None:
+        """Play or pause; a queue brought back from last time continues where it was."""
+        self.session.toggle()
+        self._update_transport()
 
     def _mood_key(self, mood_id: str) -> None:
-        if self.search.hasFocus():
+        focus = QApplication.focusWidget()
+        if focus is not None and focus.inherits("QLineEdit"):
             return
         if self.moods.buttons[mood_id].isEnabled():
             self.moods.buttons[mood_id].setChecked(True)
@@ -232,17 +381,69 @@ class MainWindow(QMainWindow):
     def refresh_library(self) -> None:
         """Read the index (on this thread: it is a quick local query) and redraw counts."""
         self.tracks = self.session.tracks()
-        counts = self.session.mood_counts(self.tracks)
+        counted = self.tracks
+        if self.session.gentle:
+            noted = {e.id for e in self.catalog.entries if e.content_note}
+            counted = [t for t in self.tracks if t.entry_id not in noted]
+        counts = self.session.mood_counts(counted)
         self.moods.set_counts(counts, self.backend.available, self.backend.reason)
         self.library.refresh(self.tracks)
-        self.listen.show_queue(bool(self.tracks) or bool(self.index.folders()))
+        self.listen.show_queue(
+            bool(self.tracks) or bool(self.index.folders()) or bool(self.player.queue)
+        )
+        self._update_transport()
 
     def _on_session(self, event: SessionEvent) -> None:
         if event.kind is SessionChange.LIBRARY:
             self.refresh_library()
         elif event.kind is SessionChange.MOOD:
-            self.moods.check(str(event.payload))
+            mood_id = str(event.payload)
+            self.moods.check(mood_id)
             self.tabs.setCurrentIndex(0)
+            self.say(self.queue_words(mood_id))
+            self.save_soon()
+        elif event.kind is SessionChange.SCAN_FINISHED and isinstance(event.payload, ScanSummary):
+            self.say(self.scan_words(event.payload))
+        elif event.kind is SessionChange.SLEEP:
+            self._show_sleep()
+
+    def queue_words(self, mood_id: str) -> str:
+        """What the status bar says about a mood's queue (the arc's extra songs included)."""
+        mood = self.catalog.mood(mood_id)
+        label = mood.label.lower() if mood else mood_id
+        q = self.player.queue
+        extra = lift_count(q, mood_id)
+        own = len(q) - extra
+        text = f"Playing {own} {label} song{'s' * (own != 1)}"
+        if extra == 1:
+            text += " …and one song to lift you up"
+        elif extra:
+            text += f" …and {extra} songs to lift you up"
+        noted = sum(1 for i in q if i.entry.content_note)
+        if noted:  # said before any of them plays; each note is also shown one song ahead
+            text += f". ⚠ marks {'a song' if noted == 1 else f'{noted} songs'} with a content note"
+        return text + "."
+
+    def scan_words(self, s: ScanSummary) -> str:
+        """The library's total, and what this scan changed, with plurals that agree."""
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count:,} {one if count == 1 else many}"
+
+        files = self.index.count()
+        found = self.session.songs_found()
+        state = "Scan cancelled; kept" if s.cancelled else "Library up to date"
+        changes = [
+            n(s.new, "new file", "new files") if s.new else "",
+            n(s.changed, "changed", "changed") if s.changed else "",
+            n(s.removed, "removed", "removed") if s.removed else "",
+        ]
+        changed = ", ".join(c for c in changes if c) or "nothing changed"
+        return (
+            f"{state}: {n(files, 'file', 'files')} in your library, "
+            f"{n(found, 'catalog song', 'catalog songs')} of {len(self.catalog.entries)} "
+            f"found (this scan: {changed})."
+        )
 
     # -- getting music in -----------------------------------------------------------------
     def scan(self, folders: list[str]) -> None:
@@ -250,18 +451,94 @@ class MainWindow(QMainWindow):
         self.scans.scan(ScanRequest(tuple(folders)))
 
     def add_paths(self, dropped: list[str]) -> None:
-        """Folders and audio files join the library (remembered) and are scanned."""
+        """Folders and audio files join the library (remembered) and are scanned;
+        playlists (.m3u, .m3u8) are queued."""
+        lists = [p for p in dropped if os.path.isfile(p) and is_playlist_name(p)]
         keep = [p for p in dropped if os.path.isdir(p) or (os.path.isfile(p) and is_audio_name(p))]
+        if lists:
+            self.open_playlist(lists[0])
         if not keep:
-            self.say("Nothing playable there: drop music folders or audio files.")
+            if not lists:
+                self.say("Nothing playable there: drop music folders, audio files or playlists.")
             return
         self.listen.show_queue()
         self.scan(keep)
 
+    def folder_dialog_start(self) -> str:
+        """Where the add-folder dialog opens: the last folder used, else Music, else home."""
+        last = str(self.settings.value("library/last-folder", "") or "")
+        if last and os.path.isdir(last):
+            return last
+        music = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MusicLocation)
+        return music if music and os.path.isdir(music) else os.path.expanduser("~")
+
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a music folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Add a music folder", self.folder_dialog_start()
+        )
         if folder:
+            self.settings.setValue("library/last-folder", folder)
+            self.settings.sync()
             self.add_paths([folder])
+
+    # -- playlists ----------------------------------------------------------------------------
+    def open_playlist_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a playlist", self.folder_dialog_start(), "Playlists (*.m3u *.m3u8)"
+        )
+        if path:
+            self.open_playlist(path)
+
+    def open_playlist(self, path: str) -> int:
+        """Queue the playlist's tracks that exist and are catalog songs; say what was not."""
+        read = read_playlist(path)
+        items, others = self.session.items_for_paths(read.found)
+        name = os.path.basename(path)
+        if items and self.backend.available:
+            self.session.play_items(items)
+            self.moods.uncheck()
+            self.listen.show_queue()
+            self.tabs.setCurrentIndex(0)
+        parts = [f"{name}: {len(items)} song{'s' * (len(items) != 1)} queued"]
+        if read.missing:
+            shown = ", ".join(os.path.basename(m) or m for m in read.missing[:3])
+            more = f" and {len(read.missing) - 3} more" if len(read.missing) > 3 else ""
+            parts.append(f"{len(read.missing)} missing ({shown}{more})")
+        if others:
+            parts.append(f"{len(others)} not catalog songs")
+        if read.problem:
+            parts.append(read.problem)
+        if items and not self.backend.available:
+            parts.append(self.backend.reason)
+        self.say("; ".join(parts) + ".")
+        return len(items) if self.backend.available else 0
+
+    def export_queue_dialog(self) -> None:
+        if not self.player.queue:
+            self.say("The queue is empty: press a mood first.")
+            return
+        self._export(self.player.queue, "queue")
+
+    def export_mood_dialog(self, mood_id: str) -> None:
+        items = self.session.queue_for(mood_id)
+        if not items:
+            self.say("None of this mood's songs are in your library yet.")
+            return
+        self._export(items, mood_id)
+
+    def _export(self, items: list, name: str) -> None:
+        start = os.path.join(self.folder_dialog_start(), f"ksad-{name}.m3u8")
+        path, _ = QFileDialog.getSaveFileName(self, "Export as M3U8", start, "M3U8 (*.m3u8)")
+        if path:
+            self.export_m3u8(items, path)
+
+    def export_m3u8(self, items: list, path: str) -> None:
+        try:
+            n = write_m3u8(items, path)
+        except OSError as exc:
+            self.say(f"Could not write {os.path.basename(path)}: {exc.strerror or exc}.")
+            return
+        self.say(f"Wrote {n} song{'s' * (n != 1)} to {os.path.basename(path)}.")
 
     def start_demo(self) -> None:
         self.demo_requested.emit()
@@ -269,15 +546,28 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
+            self._drop_hint(True)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._drop_hint(False)
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self._drop_hint(False)
         paths_ = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
         self.add_paths(paths_)
+
+    def _drop_hint(self, shown: bool) -> None:
+        """The window lights up while a drag hovers over it."""
+        if shown:
+            self.drop_hint.setGeometry(self.centralWidget().rect().adjusted(8, 8, -8, -8))
+            self.drop_hint.raise_()
+        self.drop_hint.setVisible(shown)
 
     # -- playing ----------------------------------------------------------------------------
     def play_mood(self, mood_id: str) -> None:
@@ -290,10 +580,118 @@ class MainWindow(QMainWindow):
 
     def _set_order(self, order: str) -> None:
         self.order = order
+        if order in self.order_actions:
+            self.order_actions[order].setChecked(True)
+        self.save_soon()
+
+    def _choose_order(self, order: str) -> None:
+        self.moods.set_order(order)  # the combo tells _set_order
+
+    def _set_repeat(self, mode: str, from_menu: bool = False) -> None:
+        self.player.set_repeat(mode)
+        self.transport.set_repeat(RepeatMode(mode))
+        self.repeat_actions[mode].setChecked(True)
+        self.save_soon()
+
+    def _cycle_repeat(self) -> None:
+        self._set_repeat(self.player.state.repeat.following())
+
+    def _set_volume(self, volume: int) -> None:
+        self.session.set_volume(volume)
+        self.save_soon()
+
+    def _seek(self, ms: int) -> None:
+        if self.session.resume_position_ms is not None:
+            self.session.restore_seek(ms)
+        else:
+            self.backend.seek(ms)
+
+    def _set_gentle(self, on: bool) -> None:
+        self.session.gentle = bool(on)
+        self.gentle_action.setChecked(bool(on))
+        if self.filled:  # at start the library is drawn once, after the first paint
+            self.refresh_library()
+        self.save_soon()
+
+    def _set_replay_gain(self, mode: str) -> None:
+        self.gain_actions[mode].setChecked(True)
+        if self._restoring:
+            return  # read from the settings just now: nothing to write
+        self.settings.setValue("player/replaygain", mode)
+        self.settings.sync()
+        apply = getattr(self.backend, "set_replay_gain", None)
+        if callable(apply):
+            apply(mode)  # libVLC starts again with the new mode; the song goes on
+        words = {"none": "off", "track": "per track", "album": "per album"}
+        self.say(f"Even loudness (ReplayGain): {words[mode]}.")
+
+    def apply_style(self, style: str, save: bool = True) -> None:
+        """Force the light or dark palette (or follow the system's)."""
+        from ksad_player.ui.app import style_app
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not self._restoring:
+            style_app(app, style)
+        if style in self.style_actions:
+            self.style_actions[style].setChecked(True)
+        if save:
+            self.settings.setValue("ui/style", style)
+            self.settings.sync()
+
+    # -- the sleep timer (the tray adds `sleep_menu` or calls `set_sleep` too) -------------
+    def set_sleep(self, choice: str) -> None:
+        """ "off", "track" (after this song) or a number of minutes."""
+        if choice == "off":
+            self.session.sleep_cancel()
+        elif choice == "track":
+            self.session.sleep_after_track()
+        else:
+            self.session.sleep_after_minutes(int(choice))
+
+    def _show_sleep(self) -> None:
+        sleep = self.session.sleep
+        if sleep.mode is SleepMode.OFF:
+            key = "off"
+        elif sleep.mode is SleepMode.END_OF_TRACK:
+            key = "track"
+        else:
+            key = str(sleep.minutes)
+        if key in self.sleep_actions:
+            self.sleep_actions[key].setChecked(True)
+        text = self.session.sleep_tick()
+        self.sleep_label.setText(text)
+        self.sleep_label.setVisible(bool(text))
+
+    def _update_transport(self) -> None:
+        """Play, Previous and Next are on only with libVLC and something to play."""
+        has = bool(self.player.queue)
+        if not self.backend.available:
+            self.transport.set_enabled_reason(False, self.backend.reason)
+        elif not has:
+            self.transport.set_enabled_reason(False, "Nothing to play yet: press a mood.")
+        else:
+            self.transport.set_enabled_reason(True, "")
+        usable = self.backend.available and has
+        for a in (self.play_action, self.next_action, self.previous_action):
+            a.setEnabled(usable)
 
     def _on_player(self, what: PlayerChange, player: Player) -> None:
+        if what is PlayerChange.QUEUE:
+            self._update_transport()
+        elif what is PlayerChange.TRACK:
+            self.save_soon()
         if what is PlayerChange.STATUS:
             self.transport.set_playing(player.state.status is PlaybackStatus.PLAYING)
+            cur = player.current
+            if (
+                cur
+                and player.state.status is PlaybackStatus.PLAYING
+                and (
+                    "Press a mood" in self.status_text.text()
+                    or "left off" in self.status_text.text()
+                )
+            ):
+                self.say(f"Now playing {cur.title} — {cur.artist}.")
         elif what is PlayerChange.SKIPPED:
             self.say(player.last_error)
         elif what is PlayerChange.FINISHED:
@@ -308,6 +706,14 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.player.current and self.player.state.status is not PlaybackStatus.STOPPED:
             self.transport.set_position(self.backend.position_ms(), self.backend.duration_ms())
+        if self.player.state.status is PlaybackStatus.PLAYING:
+            self._ticks_playing += 1
+            if self._ticks_playing % 40 == 0:  # every 10 s: where to resume after a crash
+                self.save_soon()
+        if self.session.sleep.active:
+            text = self.session.sleep_tick()
+            self.sleep_label.setText(text)
+            self.sleep_label.setVisible(bool(text))
 
     # -- around the edges ------------------------------------------------------------------
     def say(self, message: str) -> None:
@@ -326,17 +732,52 @@ class MainWindow(QMainWindow):
             self.resize(QSize(1000, 680))
         volume = int(s.value("player/volume", 80))
         self.transport.volume.setValue(volume)
-        self.backend.set_volume(volume)
+        self.session.set_volume(volume)
         self.order = str(s.value("player/order", "shuffle"))
         self.moods.set_order(self.order)
+        self._set_order(self.order)
         repeat = str(s.value("player/repeat", RepeatMode.OFF.value))
-        if repeat in RepeatMode.__members__.values():
-            self.transport.set_repeat(RepeatMode(repeat))
-            self.player.set_repeat(repeat)
+        self._set_repeat(repeat if repeat in tuple(RepeatMode) else RepeatMode.OFF.value)
+        self._set_gentle(str(s.value("player/gentle", "false")).lower() == "true")
+        gain = str(s.value("player/replaygain", "track"))
+        self._set_replay_gain(gain if gain in self.gain_actions else "track")
+        style = str(s.value("ui/style", "system"))
+        self.apply_style(style if style in self.style_actions else "system", save=False)
         last = s.value("player/mood")
         if last and last in self.moods.buttons:
             self.current_mood = str(last)
             self.moods.check(self.current_mood)
+
+    def _restore_queue(self) -> bool:
+        """The last queue comes back, paused at its track and position."""
+        raw = self.settings.value("player/resume")
+        if not raw:
+            return False
+        try:
+            data = json.loads(str(raw))
+            state = ResumeState(
+                tuple(str(p) for p in data["paths"]),
+                int(data["index"]),
+                int(data["position_ms"]),
+                data.get("mood"),
+            )
+        except (ValueError, KeyError, TypeError):
+            return False  # an unreadable saved queue is simply not brought back
+        if not self.session.restore(state):
+            return False
+        self.listen.show_queue()
+        cur = self.player.current
+        if cur:
+            self.transport.set_position(
+                self.session.resume_position_ms or 0, round(cur.duration * 1000)
+            )
+        self._update_transport()
+        return True
+
+    def save_soon(self) -> None:
+        """Settings change: write them shortly (a crash loses nothing much)."""
+        if not self._restoring:
+            self._save_timer.start()
 
     def save_settings(self) -> None:
         s = self.settings
@@ -344,11 +785,76 @@ class MainWindow(QMainWindow):
         s.setValue("player/volume", self.transport.volume.value())
         s.setValue("player/order", self.order)
         s.setValue("player/repeat", self.player.state.repeat.value)
+        s.setValue("player/gentle", "true" if self.session.gentle else "false")
         if self.current_mood:
             s.setValue("player/mood", self.current_mood)
+        if self.filled:
+            r = self.session.resume_state()
+            s.setValue(
+                "player/resume",
+                json.dumps(
+                    {
+                        "paths": list(r.paths),
+                        "index": r.index,
+                        "position_ms": r.position_ms,
+                        "mood": r.mood,
+                    }
+                ),
+            )
         s.sync()
 
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self.save_soon()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.update()
+
+    # -- help -------------------------------------------------------------------------------
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every shortcut the window answers to, from its menus and keys."""
+        rows = [
+            (a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text())
+            for a in self.actions()
+            if not a.shortcut().isEmpty()
+        ]
+        rows.append(("1 … 9", "Play a mood, in the mood bar's order"))
+        rows.append(("Delete", "Remove the selected songs from the queue"))
+        rows.append(("Tab, Shift+Tab", "Move between controls; arrows move inside the queue"))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        self.help_box = ShortcutsDialog(self.shortcut_rows(), self)
+        self.help_box.open()
+
+    def about_text(self) -> str:
+        from ksad_player.playback.vlc_backend import libvlc_version
+
+        vlc = libvlc_version() or "not available"
+        sources = "\n".join(f"  • {s.label}" for s in self.catalog.sources)
+        return (
+            f"ksad-player {__version__}\n\n"
+            "Sad K-pop and K-drama OST songs from your own music, played by mood, with a "
+            "word on why each one hurts.\n\n"
+            f"The catalog draws on three articles:\n{sources}\n\n"
+            "Licence: MIT. No audio, lyrics or article text ships with it.\n"
+            f"libVLC in use: {vlc}"
+        )
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("about-dialog")
+        box.setWindowTitle("About ksad-player")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(self.about_text())
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.open()
+        self.help_box = box
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_timer.stop()
         self.save_settings()
         self.scans.shutdown()
         self.timer.stop()

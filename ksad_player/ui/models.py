@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -9,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 
 from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import Track
-from ksad_player.core.play.player import Player
+from ksad_player.core.play.player import PlaybackStatus, Player
 from ksad_player.ui.text import plain_tooltip
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -27,11 +28,28 @@ class QueueModel(QAbstractTableModel):
     """The player's queue: title, artist, duration, moods; the playing row marked."""
 
     HEADERS = ("", "Title", "Artist", "Time", "Moods")
+    NOTE_MARK = "⚠ "  # a content note: shown in the queue, before the song plays
 
     def __init__(self, player: Player, catalog: Catalog) -> None:
         super().__init__()
         self.player = player
         self.catalog = catalog
+        # True while a restored queue waits, paused, at its track (nothing loaded yet).
+        self.waiting: Callable[[], bool] = lambda: False
+
+    def glyph(self, row: int) -> str:
+        """The playing row's mark agrees with the play button: ▶ playing, ❚❚ paused,
+        ■ stopped (the queue ended); other rows none; ✕ a file that could not play."""
+        if self.player.queue[row].path in self.player.state.unplayable:
+            return "✕"
+        if row != self.player.state.index:
+            return ""
+        status = self.player.state.status
+        if status is PlaybackStatus.PLAYING:
+            return "▶"
+        if status is PlaybackStatus.PAUSED or self.waiting():
+            return "❚❚"
+        return "■"
 
     def refresh(self) -> None:
         self.beginResetModel()
@@ -60,15 +78,18 @@ class QueueModel(QAbstractTableModel):
         item = self.player.queue[index.row()]
         playing = index.row() == self.player.state.index
         col = index.column()
+        moods = ", ".join(m.label for m in self.catalog.moods if m.id in item.entry.moods)
+        note = item.entry.content_note
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                if item.path in self.player.state.unplayable:
-                    return "✕"
-                return ("▶" if self.player.state.status == "playing" else "❚❚") if playing else ""
-            moods = ", ".join(m.label for m in self.catalog.moods if m.id in item.entry.moods)
-            return (None, item.title, item.artist, fmt_time(item.duration), moods)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
-            return plain_tooltip(f"{item.title} — {item.artist}\n{item.path}")
+                return self.glyph(index.row())
+            title = (self.NOTE_MARK if note else "") + item.title
+            return (None, title, item.artist, fmt_time(item.duration), moods)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col:
+            lines = [f"{item.title} — {item.artist}", f"Moods: {moods}", item.path]
+            if note:
+                lines.insert(1, f"Content note: {note}")
+            return plain_tooltip("\n".join(lines))
         if role == Qt.ItemDataRole.FontRole and playing:
             f = QFont()
             f.setBold(True)
@@ -82,9 +103,10 @@ class QueueModel(QAbstractTableModel):
 
 
 def library_models(
-    catalog: Catalog, tracks: list[Track], group_by: str
+    catalog: Catalog, tracks: list[Track], group_by: str, gentle: bool = False
 ) -> tuple[QStandardItemModel, QStandardItemModel]:
-    """(entries grouped by mood or source list, with status; files that matched nothing)."""
+    """(entries grouped by mood or source list, with status; files that matched nothing).
+    Songs with a content note are marked (and, with gentle listening, said to be left out)."""
     by_entry: dict[str, Track] = {}
     for t in tracks:
         if t.entry_id and not t.offline:
@@ -117,6 +139,8 @@ def library_models(
                 if t
                 else "missing"
             )
+            if e.content_note:
+                status += " · content note" + (", left out of moods" if gentle else "")
             aliases = " / ".join([*e.title_aliases, *(n for a in e.artists for n in a.aliases)])
             cells = [QStandardItem(e.title), QStandardItem(e.credit), QStandardItem(status),
                      QStandardItem(t.path if t else ""), QStandardItem(aliases)]  # fmt: skip
@@ -125,7 +149,9 @@ def library_models(
                 c.setData(e.id, ENTRY_ROLE)
                 c.setData(t.path if t else "", PATH_ROLE)  # never None: PySide6 miscounts it
                 c.setData(bool(t and t.linked), LINKED_ROLE)
-            cells[0].setToolTip(plain_tooltip(e.blurb))
+            note = f"\n\nContent note: {e.content_note}" if e.content_note else ""
+            cells[0].setToolTip(plain_tooltip(e.blurb + note))
+            cells[2].setToolTip(plain_tooltip(e.content_note or status))
             cells[3].setToolTip(plain_tooltip(t.path if t else "not found in your library"))
             if not t:
                 for c in cells:

@@ -54,6 +54,7 @@ def open_window(qtbot) -> Callable[..., object]:
         qtbot.addWidget(w)
         w.show()
         windows.append(w)
+        qtbot.waitUntil(lambda: w.filled, timeout=5000)  # the views fill just after painting
         return w
 
     yield open_

@@ -63,17 +63,23 @@ def test_search_filters_songs_and_unmatched_files(
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     search = window.findChild(QLineEdit, "search")
     assert search.hasFocus() or window.tabs.currentIndex() == 1
+    tree = window.findChild(QTreeView, "library-entries")
+    tree.collapseAll()  # the user folded every group
     search.setText("태연")
     # Taeyeon's own song, and Jonghyun's Lonely, credited "feat. 태연 (Taeyeon)".
-    found = [r[0] for r in rows_of(window.findChild(QTreeView, "library-entries"))]
-    assert found == ["Fine", "Lonely"]
+    assert [r[0] for r in rows_of(tree)] == ["Fine", "Lonely"]
+    heads = [tree.model().index(g, 0) for g in range(tree.model().rowCount())]
+    assert heads and all(tree.isExpanded(h) for h in heads)  # groups with hits open up
+    # The file to link stays in view while the songs are searched by a Hangul name.
     unmatched = window.findChild(QListView, "library-unmatched")
+    assert unmatched.model().rowCount() == 1
+    files = window.findChild(QLineEdit, "file-search")
+    files.setText("mystery")
+    assert unmatched.model().rowCount() == 1
+    files.setText("nothing like it")
     assert unmatched.model().rowCount() == 0
     search.setText("mystery")
-    assert (
-        unmatched.model().rowCount() == 1
-        and rows_of(window.findChild(QTreeView, "library-entries")) == []
-    )
+    assert rows_of(tree) == []
 
 
 def test_link_and_unlink_are_kept_across_a_restart(

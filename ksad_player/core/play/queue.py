@@ -47,7 +47,8 @@ def best_copies(matched: Iterable[tuple[Tags, str, float]]) -> dict[str, Tags]:
     return {k: v[1] for k, v in best.items()}
 
 
-def _item(entry: Entry, tags: Tags) -> Item:
+def item_for(entry: Entry, tags: Tags) -> Item:
+    """The queue item for a catalog entry played from this file."""
     return Item(
         entry=entry,
         path=tags.path,
@@ -103,10 +104,15 @@ def build_queue(
     in_mood = [e for e in present if mood_id in e.moods]
     rng.shuffle(in_mood)
     if order == "shuffle":
-        return space_artists([_item(e, copies[e.id]) for e in in_mood])
+        return space_artists([item_for(e, copies[e.id]) for e in in_mood])
     # Stable sorts over a shuffled list: ties vary with the seed, the arc does not.
     in_mood.sort(key=lambda e: (COMFORT in e.moods, -e.intensity))
     tail = [e for e in present if COMFORT in e.moods and e not in in_mood]
     rng.shuffle(tail)
     tail.sort(key=lambda e: -e.intensity)
-    return space_artists([_item(e, copies[e.id]) for e in [*in_mood, *tail]])
+    return space_artists([item_for(e, copies[e.id]) for e in [*in_mood, *tail]])
+
+
+def lift_count(items: Iterable[Item], mood_id: str) -> int:
+    """How many songs an arc queue adds after the mood's own: the comfort songs at its end."""
+    return sum(1 for i in items if mood_id not in i.entry.moods)
