@@ -409,7 +409,7 @@ class Mpris(QDBusVirtualObject):
         if p.state.status is PlaybackStatus.PLAYING:
             return
         if p.queue:
-            p.toggle()
+            self.session.toggle()  # a queue restored from last time continues where it was
             return
         moods = [self.session.current_mood] if self.session.current_mood else []
         counts = self.session.mood_counts()
@@ -420,7 +420,7 @@ class Mpris(QDBusVirtualObject):
 
     def pause(self) -> None:
         if self.session.player.state.status is PlaybackStatus.PLAYING:
-            self.session.player.toggle()
+            self.session.toggle()
 
     def play_pause(self) -> None:
         if self.session.player.state.status is PlaybackStatus.PLAYING:

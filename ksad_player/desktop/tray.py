@@ -45,6 +45,9 @@ class Tray(QObject):
         self.play_action.triggered.connect(self.play_pause)
         self.next_action = self.menu.addAction("Next")
         self.next_action.triggered.connect(session.player.next)
+        sleep_menu = getattr(window, "sleep_menu", None)
+        if sleep_menu is not None:  # the window's own menu: one timer, shown in both places
+            self.sleep_action = self.menu.addMenu(sleep_menu)
         self.menu.addSeparator()
         self.show_action = self.menu.addAction("Hide window")
         self.show_action.triggered.connect(self.toggle_window)
@@ -88,7 +91,7 @@ class Tray(QObject):
         if not player.queue and self.session.current_mood:
             self.play_mood(self.session.current_mood)
         else:
-            player.toggle()
+            self.session.toggle()  # a queue restored from last time continues where it was
 
     def toggle_window(self) -> None:
         if self.window.isVisible() and not self.window.isMinimized():

@@ -601,10 +601,7 @@ class MainWindow(QMainWindow):
         self.save_soon()
 
     def _seek(self, ms: int) -> None:
-        if self.session.resume_position_ms is not None:
-            self.session.restore_seek(ms)
-        else:
-            self.backend.seek(ms)
+        self.session.seek(ms)  # a restored queue waits and continues from there; MPRIS hears
 
     def _set_gentle(self, on: bool) -> None:
         self.session.gentle = bool(on)

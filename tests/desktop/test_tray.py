@@ -187,3 +187,33 @@ def test_the_session_volume_and_the_window_slider_follow_each_other(open_desktop
     assert slider.value() == 30 and d.session.backend.volume == 30
     slider.setValue(55)
     assert d.session.volume == 55
+
+
+def test_the_tray_has_the_sleep_timer_and_it_is_the_windows_one(open_desktop):
+    d = open_desktop()
+    tray, session = d.tray, d.session
+    d.tray.moods_menu.actions()[0].trigger()
+    sleep = next(a.menu() for a in tray.menu.actions() if a.text() == "Sleep timer")
+    _action(sleep, "In 30 minutes").trigger()
+    assert session.sleep.active and session.sleep.minutes == 30
+    # One timer: the window's Playback menu shows the choice made in the tray.
+    assert d.window.sleep_actions["30"].isChecked()
+    _action(sleep, "Off").trigger()
+    assert not session.sleep.active
+
+
+def test_play_from_the_tray_continues_a_restored_queue_where_it_was(open_desktop):
+    from ksad_player.core.session import ResumeState
+
+    d = open_desktop()
+    session = d.session
+    paths = tuple(t.path for t in session.tracks() if t.entry_id)
+    d.window.close()  # a fresh start: nothing queued yet
+    fresh = Session(backend=PlayingNull())
+    assert fresh.restore(ResumeState(paths, 1, 4000, "heartbreak"))
+    backend = fresh.backend
+    fresh_tray_play = type(d.tray).play_pause
+    d.tray.session = fresh
+    fresh_tray_play(d.tray)
+    assert fresh.player.state.index == 1 and fresh.player.state.status is PlaybackStatus.PLAYING
+    assert backend.position_ms() == 4000  # not from the start of the track
