@@ -301,7 +301,7 @@ class Matcher:
         """Readings tried only when the tags as they are found nothing."""
         out: list[_Reading] = []
         values = [clip(a) for a in tags.artists[:8] if not is_useless_artist(a)]
-        channel = [v for v in values if fold(v).endswith(_CHANNEL_SUFFIX) or "vevo" in fold(v)]
+        channel = [v for v in values if _without_channel_suffix(v) != v.strip()]
         for v in channel:
             name = _without_channel_suffix(v)
             info = parse_artists([name])
@@ -336,9 +336,10 @@ class Matcher:
                     False,
                 )
             )
-        if title:
+        from_name = tags.title_source == "filename"
+        if title and not from_name:
             out.extend(self._split_readings(title, "the title tag", artist_unknown))
-        if stem and key(stem) != key(title):
+        if stem and (from_name or key(stem) != key(title)):
             out.extend(self._split_readings(stem, "the file name", artist_unknown))
         return out
 
@@ -392,7 +393,9 @@ class Matcher:
                         if m <= i or k >= j:
                             if all(noise[k:m]) or not clean(i, j, k, m):
                                 continue
-                            names = parse_artists([" ".join(parts[k:m])])
+                            # Each part may be a name of its own ("BAEKHYUN_SOYOU").
+                            run = parts[k:m]
+                            names = parse_artists([" ".join(run), *(run if len(run) > 1 else ())])
                             out.append(
                                 _Reading(
                                     info, names.primary, names.hints, (),

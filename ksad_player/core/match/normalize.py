@@ -382,9 +382,16 @@ def strip_video_id(stem: str) -> str:
     if out != stem:
         return out
     m = _YTDL_ID.search(stem)
-    if m and (re.search(r"\d", m["id"]) or re.search(r"[A-Z]", m["id"][1:])):
+    if m and _random_looking(m["id"]):
         return stem[: m.start()]
     return stem
+
+
+def _random_looking(word: str) -> bool:
+    """True for 'dQw4w9WgXcQ', false for 'EveryoneHas', 'STARLIGHTXX' or 'windflowers'."""
+    if re.search(r"[\d_-]", word):
+        return True
+    return bool(re.search(r"[A-Z]", word[1:])) and not re.fullmatch(r"(?:[A-Z][a-z]+)+|[A-Z]+", word)
 
 
 def has_video_id(stem: str) -> bool:
