@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ksad_player.core.catalog import Catalog, Entry
 
@@ -49,8 +49,11 @@ class Case:
     artists: tuple[str, ...] = ()
     albumartist: str = ""
     expected: str | None = None
-    fmt: str = "mp3"
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def fmt(self) -> str:
+        """The template format for a real file: the extension, as yt-dlp -x writes it."""
+        return self.path.rsplit(".", 1)[-1]
 
 
 # -- operators -----------------------------------------------------------------------------
@@ -135,7 +138,9 @@ class Names:
 
 def names(e: Entry) -> Names:
     ko_title = next((t for t in e.title_aliases if HANGUL.search(t) and "(" not in t), None)
-    ko = tuple(next((n for n in a.aliases if HANGUL.fullmatch(n[:1] or "x")), a.name) for a in e.artists)
+    ko = tuple(
+        next((n for n in a.aliases if HANGUL.fullmatch(n[:1] or "x")), a.name) for a in e.artists
+    )
     return Names(e.title, ko_title, tuple(a.name for a in e.artists), ko, e.credit)
 
 
@@ -151,16 +156,24 @@ LYRIC_CHANNELS = ("kpop lyrics daily", "Color Coded Lyrics Hub")
 def video_titles(n: Names, i: int, drama: str | None) -> list[tuple[str, str]]:
     """(channel, video title) pairs as label and lyric channels write them."""
     a_en = " & ".join(x.upper() for x in n.en)
-    a_both = ", ".join(f"{e.upper()}({k})" if k != e else e.upper() for e, k in zip(n.en, n.ko, strict=True))
+    a_both = ", ".join(
+        f"{e.upper()}({k})" if k != e else e.upper() for e, k in zip(n.en, n.ko, strict=True)
+    )
     t_both = f"{n.title}({n.ko_title})" if n.ko_title else n.title
     ost = f" [{drama} OST Part {i % 5 + 1}]" if drama else ""
     return [
         ("1theK (원더케이)", f"[MV] {a_both} _ {t_both}"),
-        ("SMTOWN", f"{a_en} {n.ko[0]} '{n.title}' MV" if n.ko[0] != n.en[0] else f"{a_en} '{n.title}' MV"),
+        (
+            "SMTOWN",
+            f"{a_en} {n.ko[0]} '{n.title}' MV" if n.ko[0] != n.en[0] else f"{a_en} '{n.title}' MV",
+        ),
         ("HYBE LABELS", f"{a_en} ({n.ko[0]}) '{n.title}' Official MV"),
         ("Stone Music Entertainment", f"[MV] {a_both} _ {n.title}{ost}"),
         ("SMTOWN", f"[STATION] {a_en} '{n.title}'"),
-        (LYRIC_CHANNELS[0], f"{a_en} ({n.ko[0]}) - {n.title} (Color Coded Lyrics Han/Rom/Eng/가사)"),
+        (
+            LYRIC_CHANNELS[0],
+            f"{a_en} ({n.ko[0]}) - {n.title} (Color Coded Lyrics Han/Rom/Eng/가사)",
+        ),
         (LYRIC_CHANNELS[1], f"[Lyrics/가사] {n.title} - {n.credit}"),
         ("4K Video Downloader", f"{n.credit} - {n.title} (Official Audio)"),
     ]
@@ -175,15 +188,39 @@ def positives(catalog: Catalog, seed: int = 7) -> list[Case]:
         # Two video-rip forms per entry (rotating through the channel styles), tagged.
         for channel, vt in (vids[i % len(vids)], vids[(i + 3) % len(vids)]):
             vid = video_id(rng)
-            out.append(Case("yt-dlp tagged video", f"yt/{yt_dlp_name(vt, vid, 'opus')}", vt, (channel,), expected=e.id, fmt="opus"))
+            out.append(
+                Case(
+                    "yt-dlp tagged video",
+                    f"yt/{yt_dlp_name(vt, vid, 'opus')}",
+                    vt,
+                    (channel,),
+                    expected=e.id,
+                )
+            )
         # A video rip with no tags: the file name alone.
         channel, vt = vids[(i + 5) % len(vids)]
-        out.append(Case("yt-dlp file name", f"yt/{yt_dlp_name(vt, video_id(rng), 'm4a')}", expected=e.id))
+        out.append(
+            Case("yt-dlp file name", f"yt/{yt_dlp_name(vt, video_id(rng), 'm4a')}", expected=e.id)
+        )
         channel, vt = vids[(i + 6) % len(vids)]
         restrict = i % 2 == 0 and not HANGUL.search(vt)
-        out.append(Case("youtube-dl file name", f"ytdl/{youtube_dl_name(vt, video_id(rng), 'mp3', restrict=restrict)}", expected=e.id))
+        out.append(
+            Case(
+                "youtube-dl file name",
+                f"ytdl/{youtube_dl_name(vt, video_id(rng), 'mp3', restrict=restrict)}",
+                expected=e.id,
+            )
+        )
         # An auto-generated Topic channel: the bare title, the artist as "X - Topic".
-        out.append(Case("Topic channel", f"topic/{yt_dlp_name(n.title, video_id(rng), 'm4a')}", n.title, (f"{n.en[0]} - Topic",), expected=e.id, fmt="m4a"))
+        out.append(
+            Case(
+                "Topic channel",
+                f"topic/{yt_dlp_name(n.title, video_id(rng), 'm4a')}",
+                n.title,
+                (f"{n.en[0]} - Topic",),
+                expected=e.id,
+            )
+        )
         # spotDL: tagged, and its file name alone.
         spot = f"{', '.join(n.en)} - {n.title}"
         out.append(Case("spotDL file name", f"spotdl/{_safe(spot)}.mp3", expected=e.id))
@@ -196,7 +233,16 @@ def positives(catalog: Catalog, seed: int = 7) -> list[Case]:
         out.append(Case(f"{store[0]} file name", f"store/{_safe(store[1])}.mp3", expected=e.id))
         # Apple Music: only the album artist is set.
         album = e.album or e.drama or "Single"
-        out.append(Case("Apple Music album artist", f"{_safe(n.credit)}/{_safe(album)}/{i % 9 + 1:02d} {_safe(n.title)}.m4a", n.title, (), albumartist=n.credit, expected=e.id, fmt="m4a"))
+        out.append(
+            Case(
+                "Apple Music album artist",
+                f"{_safe(n.credit)}/{_safe(album)}/{i % 9 + 1:02d} {_safe(n.title)}.m4a",
+                n.title,
+                (),
+                albumartist=n.credit,
+                expected=e.id,
+            )
+        )
         # Hand-named files.
         hand = [
             f"{n.en[0]}-{n.title}".replace(" ", ""),
@@ -213,24 +259,66 @@ def positives(catalog: Catalog, seed: int = 7) -> list[Case]:
         for h in (hand, hand2):
             out.append(Case("hand-named file", f"hand/{_safe(h)}.mp3", expected=e.id))
         # Tag mistakes.
-        out.append(Case("title tag holds artist and title", f"va/{i:02d}.mp3", f"{n.credit} - {n.title}", ("Various Artists",), expected=e.id))
+        out.append(
+            Case(
+                "title tag holds artist and title",
+                f"va/{i:02d}.mp3",
+                f"{n.credit} - {n.title}",
+                ("Various Artists",),
+                expected=e.id,
+            )
+        )
         out.append(Case("swapped tags", f"swap/{i:02d}.mp3", n.credit, (n.title,), expected=e.id))
         # Typos in the catalog's own names (only long ones: short names stay exact).
         if len(re.sub(r"\W", "", n.title)) >= 6:
             t = typo(n.title, TYPOS[i % 4], rng)
-            out.append(Case(f"title typo ({TYPOS[i % 4]})", f"typo/t{i:02d}.mp3", t, (n.credit,), expected=e.id))
+            out.append(
+                Case(
+                    f"title typo ({TYPOS[i % 4]})",
+                    f"typo/t{i:02d}.mp3",
+                    t,
+                    (n.credit,),
+                    expected=e.id,
+                )
+            )
         if len(re.sub(r"\W", "", n.en[0])) >= 6:
             a = typo(n.en[0], TYPOS[(i + 1) % 4], rng)
-            out.append(Case(f"artist typo ({TYPOS[(i + 1) % 4]})", f"typo/a{i:02d}.mp3", n.title, (a, *n.en[1:]), expected=e.id))
+            out.append(
+                Case(
+                    f"artist typo ({TYPOS[(i + 1) % 4]})",
+                    f"typo/a{i:02d}.mp3",
+                    n.title,
+                    (a, *n.en[1:]),
+                    expected=e.id,
+                )
+            )
         # Romanizations of Korean personal names.
         for a in e.artists:
             for r in romanizations(a.name)[:2]:
-                out.append(Case("romanization", f"roman/{i:02d}-{_safe(r)}.mp3", n.title, (r,), expected=e.id))
+                out.append(
+                    Case(
+                        "romanization",
+                        f"roman/{i:02d}-{_safe(r)}.mp3",
+                        n.title,
+                        (r,),
+                        expected=e.id,
+                    )
+                )
         # K-pop prefixes, where the song has one on its album.
         if e.id == "bts-house-of-cards":
             for pre in ("Outro : House of Cards", "Outro： House of Cards", "outro_house_of_cards"):
-                out.append(Case("K-pop prefix", f"prefix/{_safe(pre)}.mp3", pre, (n.credit,), expected=e.id))
-            out.append(Case("K-pop prefix file name", "prefix/BTS - Outro_ House of Cards.mp3", expected=e.id))
+                out.append(
+                    Case(
+                        "K-pop prefix", f"prefix/{_safe(pre)}.mp3", pre, (n.credit,), expected=e.id
+                    )
+                )
+            out.append(
+                Case(
+                    "K-pop prefix file name",
+                    "prefix/BTS - Outro_ House of Cards.mp3",
+                    expected=e.id,
+                )
+            )
     return out
 
 
@@ -307,11 +395,37 @@ def decoys(catalog: Catalog, seed: int = 11) -> list[Case]:
     for i, e in enumerate(catalog.entries):
         n = names(e)
         w1, w2, w3, w4 = (words[(i * 4 + k) % len(words)] for k in range(4))
-        out.append(Case(f"version in title tag ({w1})", f"ver/t{i:02d}.mp3", f"{n.title} ({w1})", (n.credit,)))
-        out.append(Case(f"version in file name ({w2})", f"ver/{_safe(f'{n.credit} - {n.title} ({w2})')}.mp3", n.title, (n.credit,)))
+        out.append(
+            Case(
+                f"version in title tag ({w1})",
+                f"ver/t{i:02d}.mp3",
+                f"{n.title} ({w1})",
+                (n.credit,),
+            )
+        )
+        out.append(
+            Case(
+                f"version in file name ({w2})",
+                f"ver/{_safe(f'{n.credit} - {n.title} ({w2})')}.mp3",
+                n.title,
+                (n.credit,),
+            )
+        )
         vt = f"{n.credit} - {n.title} | {w3}"
-        out.append(Case(f"version in video title ({w3})", f"ver/{yt_dlp_name(vt, video_id(rng), 'opus')}", vt, ("Some Channel",), fmt="opus"))
-        out.append(Case(f"version in untagged file name ({w4})", f"ver/{_safe(f'{n.en[0]}_{n.title}_{w4}'.replace(' ', '_'))}.mp3"))
+        out.append(
+            Case(
+                f"version in video title ({w3})",
+                f"ver/{yt_dlp_name(vt, video_id(rng), 'opus')}",
+                vt,
+                ("Some Channel",),
+            )
+        )
+        out.append(
+            Case(
+                f"version in untagged file name ({w4})",
+                f"ver/{_safe(f'{n.en[0]}_{n.title}_{w4}'.replace(' ', '_'))}.mp3",
+            )
+        )
     # A catalog title credited to another catalog artist: both names are known, the pair is not.
     entries = list(catalog.entries)
     for i, e in enumerate(entries):
@@ -320,16 +434,53 @@ def decoys(catalog: Catalog, seed: int = 11) -> list[Case]:
             if not {a.name for a in o.artists} & {a.name for a in e.artists}
         )  # fmt: skip
         n, o = names(e), names(other)
-        out.append(Case("catalog title, other catalog artist (tags)", f"cross/t{i:02d}.mp3", n.title, (o.credit,)))
-        out.append(Case("catalog title, other catalog artist (file name)", f"cross/{_safe(f'{o.en[0]}_{n.title}'.replace(' ', '_'))}.mp3"))
+        out.append(
+            Case(
+                "catalog title, other catalog artist (tags)",
+                f"cross/t{i:02d}.mp3",
+                n.title,
+                (o.credit,),
+            )
+        )
+        out.append(
+            Case(
+                "catalog title, other catalog artist (file name)",
+                f"cross/{_safe(f'{o.en[0]}_{n.title}'.replace(' ', '_'))}.mp3",
+            )
+        )
         vt = f"[MV] {o.en[0].upper()}({o.ko[0]}) _ {n.title}"
-        out.append(Case("catalog title, other catalog artist (video)", f"cross/{yt_dlp_name(vt, video_id(rng), 'opus')}", vt, ("1theK (원더케이)",), fmt="opus"))
+        out.append(
+            Case(
+                "catalog title, other catalog artist (video)",
+                f"cross/{yt_dlp_name(vt, video_id(rng), 'opus')}",
+                vt,
+                ("1theK (원더케이)",),
+            )
+        )
     for i, (title, artist) in enumerate(OTHER_ARTISTS):
         out.append(Case("same title, other artist (tags)", f"other/t{i:02d}.mp3", title, (artist,)))
-        out.append(Case("same title, other artist (file name)", f"other/{_safe(f'{artist} - {title}')}.mp3"))
+        out.append(
+            Case(
+                "same title, other artist (file name)", f"other/{_safe(f'{artist} - {title}')}.mp3"
+            )
+        )
         vt = f"[MV] {artist} - {title}"
-        out.append(Case("same title, other artist (video)", f"other/{yt_dlp_name(vt, video_id(rng), 'opus')}", vt, ("1theK (원더케이)",), fmt="opus"))
-        out.append(Case("same title, other artist (title tag, VA)", f"other/va{i:02d}.mp3", f"{artist} - {title}", ("Various Artists",)))
+        out.append(
+            Case(
+                "same title, other artist (video)",
+                f"other/{yt_dlp_name(vt, video_id(rng), 'opus')}",
+                vt,
+                ("1theK (원더케이)",),
+            )
+        )
+        out.append(
+            Case(
+                "same title, other artist (title tag, VA)",
+                f"other/va{i:02d}.mp3",
+                f"{artist} - {title}",
+                ("Various Artists",),
+            )
+        )
     return out
 
 

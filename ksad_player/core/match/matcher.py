@@ -368,7 +368,7 @@ class Matcher:
         for i in range(n):
             for j in range(i + 1, n + 1):
                 text_ij = " ".join(parts[i:j])
-                if all(noise[i:j]) or not self._any_title_hit(text_ij):
+                if noise[i] or noise[j - 1] or not self._any_title_hit(text_ij):
                     continue
                 info = parse_title(text_ij)
                 inside = split_bracket(text_ij)
@@ -391,7 +391,7 @@ class Matcher:
                 for k in range(n):
                     for m in range(k + 1, n + 1):
                         if m <= i or k >= j:
-                            if all(noise[k:m]) or not clean(i, j, k, m):
+                            if noise[k] or noise[m - 1] or not clean(i, j, k, m):
                                 continue
                             # Each part may be a name of its own ("BAEKHYUN_SOYOU").
                             run = parts[k:m]

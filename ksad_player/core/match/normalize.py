@@ -391,7 +391,9 @@ def _random_looking(word: str) -> bool:
     """True for 'dQw4w9WgXcQ', false for 'EveryoneHas', 'STARLIGHTXX' or 'windflowers'."""
     if re.search(r"[\d_-]", word):
         return True
-    return bool(re.search(r"[A-Z]", word[1:])) and not re.fullmatch(r"(?:[A-Z][a-z]+)+|[A-Z]+", word)
+    return bool(re.search(r"[A-Z]", word[1:])) and not re.fullmatch(
+        r"(?:[A-Z][a-z]+)+|[A-Z]+", word
+    )
 
 
 def has_video_id(stem: str) -> bool:
