@@ -17,14 +17,16 @@ parts must be noise (a track number, "[MV]", "Official Audio", a video id).
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from rapidfuzz.distance import OSA
 
 from ksad_player.core.catalog import Catalog, Entry
 from ksad_player.core.match.normalize import (
+    MAX_CREDITS,
     MAX_FIELD,
     TitleInfo,
     clip,
@@ -35,6 +37,7 @@ from ksad_player.core.match.normalize import (
     is_useless_artist,
     key,
     looks_like_video_title,
+    may_split,
     name_orders,
     parse_artists,
     parse_title,
@@ -197,9 +200,12 @@ class Matcher:
             self._max_title_key + 1, _MAX_DELETION_KEY
         ):
             return hits  # a key longer than every catalog title + 1 cannot be one edit away
-        near: set[str] = set(self._near.get(k, ()))
+        get = self._near.get
+        near: set[str] = set(get(k, ()))
         for d in _deletions(k):
-            near |= self._near.get(d, set())
+            found = get(d)
+            if found:
+                near |= found
         for ck in near:
             if OSA.distance(k, ck, score_cutoff=1) <= 1:
                 for i, alias in self._titles[ck].items():
@@ -270,13 +276,43 @@ class Matcher:
         """The best entry for these tags, or none; with the reasons either way."""
         title = clip(tags.title)
         stem = _stem(tags.path)
-        # Version words count wherever they stand: title tag, file name, a channel name.
-        versions = set(parse_title(title).versions) | set(version_of(strip_video_id(stem)))
-        artists = parse_artists([*tags.artists, *parse_title(title).featured])
         from_name = tags.title_source == "filename"
+        info = parse_title(title, from_file_name=from_name)
+        # Version words count wherever they stand: title tag (a video title too), file name.
+        # Looked for only once some catalog title is in sight.
+        versions: set[str] = set()
+        looked = False
+
+        def read(r: _Reading) -> Match:
+            nonlocal looked
+            if not looked:
+                looked = True
+                versions.update(info.versions, version_of(title))
+                versions.update(version_of(strip_video_id(stem)))
+            return self._read(r, versions)
+
+        best = NO_MATCH
+        if self._any_hit(info):  # the common case, a song not in the catalog, stops here
+            best = read(self._plain(tags, info, from_name))
+            if best.matched and best.score >= 0.9:
+                return best
+        for reading in self._more_readings(tags, title, stem):
+            cand = read(reading)
+            if (cand.matched, cand.score) > (best.matched, best.score):
+                best = cand
+                if best.matched and best.score >= 0.9:
+                    break
+        return best
+
+    def _any_hit(self, info: TitleInfo) -> bool:
+        return any(self._title_hits(c) for c in info.candidates)
+
+    def _plain(self, tags: Tags, info: TitleInfo, from_name: bool) -> _Reading:
+        """The tags as they are: title tag (or file name), artist tags, folders."""
+        artists = parse_artists([*tags.artists[:MAX_CREDITS], *info.featured])
         folder = () if artists.primary else parse_artists(list(tags.folder_artists)).primary
-        plain = _Reading(
-            parse_title(title, from_file_name=from_name),
+        return _Reading(
+            info,
             artists.primary,
             artists.hints,
             folder,
@@ -284,64 +320,59 @@ class Matcher:
             _artist_source(tags),
             not artists.primary,
         )
-        best = self._read(plain, versions)
-        if best.matched and best.score >= 0.9:
-            return best
-        for reading in self._more_readings(tags, title, stem, versions):
-            cand = self._read(reading, versions)
-            if (cand.matched, cand.score) > (best.matched, best.score):
-                best = cand
-                if best.matched and best.score >= 0.9:
-                    break
-        return best
 
-    def _more_readings(
-        self, tags: Tags, title: str, stem: str, versions: set[str]
-    ) -> list[_Reading]:
-        """Readings tried only when the tags as they are found nothing."""
-        out: list[_Reading] = []
+    def _more_readings(self, tags: Tags, title: str, stem: str) -> Iterator[_Reading]:
+        """Readings tried only when the tags as they are found nothing, cheapest first;
+        each is built only when a title of the catalog can be in it."""
         values = [clip(a) for a in tags.artists[:8] if not is_useless_artist(a)]
         channel = [v for v in values if _without_channel_suffix(v) != v.strip()]
         for v in channel:
             name = _without_channel_suffix(v)
             info = parse_artists([name])
-            out.append(
-                _Reading(
-                    parse_title(title),
-                    info.primary,
-                    info.hints,
-                    (),
-                    "the title tag",
-                    f"the artist tag {v!r} read as a channel of {name!r}",
-                    False,
-                )
+            yield _Reading(
+                parse_title(title),
+                info.primary,
+                info.hints,
+                (),
+                "the title tag",
+                f"the artist tag {v!r} read as a channel of {name!r}",
+                False,
             )
-        names_known = self._is_catalog_artist(parse_artists(values).primary)
+        from_name = tags.title_source == "filename"
         video = bool(channel) or has_video_id(stem) or looks_like_video_title(title)
         video = video or any(key(v) in _LABEL_CHANNELS for v in values)
         # A channel that names no catalog artist is no artist: the title may decide alone.
-        artist_unknown = not values or (video and not names_known)
+        artist_unknown = not values or (
+            video and not self._is_catalog_artist(parse_artists(values).primary)
+        )
         if values and artist_unknown:
-            out.append(_Reading(parse_title(title), (), (), (), "the title tag", "", True))
-        if values and title:
-            swapped = parse_artists([title])
-            out.append(
-                _Reading(
-                    parse_title(values[0]),
-                    swapped.primary,
-                    swapped.hints,
-                    (),
-                    "the artist tag (title and artist tags swapped)",
-                    "the title tag (title and artist tags swapped)",
-                    False,
-                )
+            yield _Reading(parse_title(title), (), (), (), "the title tag", "", True)
+        if (
+            values
+            and title
+            and (
+                self._title_hits(values[0])
+                or (may_split(values[0]) and self._any_title_hit(values[0]))
             )
-        from_name = tags.title_source == "filename"
-        if title and not from_name:
-            out.extend(self._split_readings(title, "the title tag", artist_unknown))
-        if stem and (from_name or key(stem) != key(title)):
-            out.extend(self._split_readings(stem, "the file name", artist_unknown))
-        return out
+        ):
+            swapped = parse_artists([title])
+            yield _Reading(
+                parse_title(values[0]),
+                swapped.primary,
+                swapped.hints,
+                (),
+                "the artist tag (title and artist tags swapped)",
+                "the title tag (title and artist tags swapped)",
+                False,
+            )
+        if title and not from_name and may_split(title):
+            yield from self._split_readings(title, "the title tag", artist_unknown)
+        if (
+            stem
+            and (from_name or (artist_unknown and key(stem) != key(title)))
+            and may_split(stem)
+        ):
+            yield from self._split_readings(stem, "the file name", artist_unknown)
 
     def _split_readings(self, text: str, source: str, title_only: bool) -> list[_Reading]:
         """Readings of one string holding artist and title, split by what meets the catalog:
@@ -349,8 +380,8 @@ class Matcher:
         cut = split_parts(text)
         parts = cut.parts
         n = len(parts)
-        if not n:
-            return []
+        if not n or (n == 1 and split_bracket(parts[0]) is None):
+            return []  # one plain part: the tags as they are said all it says
         noise = [is_ignorable(p) for p in parts]
         out: list[_Reading] = []
 
@@ -487,7 +518,9 @@ class Matcher:
 def _stem(path: str) -> str:
     """The file name without its extension, as text (undecodable bytes shown as U+FFFD)."""
     name = os.path.basename(path or "")
-    stem = PurePath(name).stem if name else ""
+    stem = os.path.splitext(name)[0] if name else ""
+    if stem.isascii():
+        return stem[:MAX_FIELD]
     return stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")[:MAX_FIELD]
 
 
@@ -500,7 +533,12 @@ def _artist_source(tags: Tags) -> str:
     }.get(tags.artist_source, "the artist tag")
 
 
+_CHANNEL_RX = re.compile(r"(?i)(?:\s-\s*topic|\sofficial(?:\s+channel)?|\s-\s*official)\s*$|vevo")
+
+
 def _without_channel_suffix(value: str) -> str:
+    if not _CHANNEL_RX.search(value):
+        return value.strip()
     out = value.strip()
     low = out.casefold()
     for suffix in _CHANNEL_SUFFIX:

@@ -63,7 +63,7 @@ _VERSIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sped-up",
         re.compile(
-            r"\b(?:sped\s*up|speed\s*up|slowed|reverb|nightcore|daycore|8\s*d|16\s*d)\b", re.I
+            r"\b(?:sped\s*up|speed\s*up|slowed|reverb|nightcore|daycore|8\s?d|16\s?d)\b", re.I
         ),
     ),
     (
@@ -229,14 +229,31 @@ def prepare(text: str | None) -> str:
     return unicodedata.normalize("NFKC", clip(text).translate(_STAND_INS)).strip()
 
 
+# Every pattern above needs one of these substrings (lower case): a text holding none of
+# them skips the regular expressions, which is most titles.
+_VERSION_TRIGGERS = (
+    "inst", "mr", "karaoke", "off", "연주곡", "반주", "노래방", "live", "라이브", "mix", "rmx",
+    "리믹스", "cover", "커버", "acoustic", "unplugged", "piano", "orchestra", "music", "string",
+    "band", "guitar", "sped", "speed", "slowed", "reverb", "nightcore", "daycore", "8d",
+    "8 d", "16d", "16 d", "japanese", "english", "chinese", "jp", "eng", "chn", "cn",
+    "mandarin", "일본어", "중국어", "영어", "demo", "dance",
+    "react", "teaser", "choreography", "안무", "리액션",
+)  # fmt: skip
+
+
 def version_of(text: str) -> tuple[str, ...]:
     """The version words anywhere in a text: 'Fine (Live)', 'fine live 8d audio'."""
     text = clip(text).replace("_", " ")
+    low = text.lower()
+    if not any(t in low for t in _VERSION_TRIGGERS):
+        return ()
     return tuple(name for name, rx in _VERSIONS if rx.search(text))
 
 
 def without_kpop_prefix(text: str) -> str:
     """'Outro : House of Cards' → 'House of Cards' (the text itself when it has none)."""
+    if text.lstrip()[:1].lower() not in ("i", "o", "s"):
+        return text
     return _KPOP_PREFIX.sub("", text, count=1) or text
 
 
@@ -304,7 +321,6 @@ def _parse(text: str) -> TitleInfo:
         for form in (c, without_kpop_prefix(c)):
             if key(form) and form not in candidates:
                 candidates.append(form)
-    versions.extend(version_of(text))
     return TitleInfo(tuple(candidates), tuple(featured), tuple(dict.fromkeys(versions)))
 
 
@@ -432,6 +448,14 @@ class Parts:
 
     parts: tuple[str, ...]
     quoted: int | None = None
+
+
+_SPLITTABLE = re.compile(r"[|/:_·•~\-–—'‘\"“「『(\[{（［【<⧸｜：＂]")
+
+
+def may_split(text: str) -> bool:
+    """Whether a string has a separator, quote or bracket to be split at (cheap)."""
+    return bool(_SPLITTABLE.search(text))
 
 
 def split_parts(text: str) -> Parts:
