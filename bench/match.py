@@ -1,38 +1,43 @@
 """Matcher benchmark: today's matcher against the one at a baseline commit, in the same run.
 
-    .venv/bin/python bench/match.py [--baseline 47cf433] [--rounds 5] [--others 20000]
+    .venv/bin/python bench/match.py [--baseline 47cf433] [--rounds 9] [--others 20000]
 
-The baseline's `ksad_player` is extracted with `git archive` into a temporary folder, and
-each matcher runs in a process of its own on the same inputs and the same catalog.json:
+The baseline's `ksad_player` is extracted with `git archive` into a temporary folder and
+renamed `ksad_base` (its imports with it), so both matchers live in one process and their
+rounds alternate: a busy machine slows both alike. Both get the same Tags and the same
+catalog.json. Input sets:
 
 - catalog tag forms: every entry as English tags, Korean tags, decorated video-style tags,
-  upper case and reversed credits (what the matcher saw before issue 7);
+  upper case and reversed credits (the forms the matcher knew before issue 7);
 - other songs: random titles and artists that are not in the catalog (most of a library);
-- the generated acceptance corpus (tests/corpus/generate.py), for its recall;
-- one title of 20,000 letters (the baseline builds all its one-letter deletions).
+- the generated acceptance corpus (tests/corpus/generate.py), for recall and wrong songs;
+- one title of 20,000 letters (the baseline builds all its one-letter deletions), with
+  the peak memory Python allocates for it.
 
-Prints files/s per input set, the ratio new/baseline, peak RSS, and the corpus recall of
-each, and appends the table to bench/RESULTS.md under "Matcher".
+Prints files/s per set (best round), the ratio new/baseline, and appends the table to
+bench/RESULTS.md under a "Matcher" heading.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import platform
 import random
-import resource
+import re
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
+import tracemalloc
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
 
 
 def _inputs(catalog: Any, n_others: int) -> dict[str, list[tuple[str, tuple[str, ...], str]]]:
@@ -44,8 +49,8 @@ def _inputs(catalog: Any, n_others: int) -> dict[str, list[tuple[str, tuple[str,
         ko = [next((x for x in a.aliases if "가" <= x[:1] <= "힣"), a.name) for a in e.artists]
         en = [a.name for a in e.artists]
         forms += [
-            (e.title, (e.credit,), f"/m/en/{i}.mp3"),
-            (ko_title, (", ".join(ko),), f"/m/ko/{i}.flac"),
+            (e.title, (e.credit,), f"/m/en/{i:02d} {e.title}.mp3"),
+            (ko_title, (", ".join(ko),), f"/m/ko/{i:02d}.flac"),
             (f"[MV] {e.title} (Official Audio)", (f"{en[0]} ({ko[0]})", *en[1:]), f"/m/d/{i}.m4a"),
             (e.title.upper(), tuple(reversed(en)), f"/m/r/{i}.opus"),
         ]
@@ -54,116 +59,111 @@ def _inputs(catalog: Any, n_others: int) -> dict[str, list[tuple[str, tuple[str,
     for i in range(n_others):
         title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 4))).title()
         artist = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 12)))
-        others.append((f"{title} {i}" if i % 3 else title, (artist.title(),), f"/m/o/{i}.mp3"))
+        t = f"{title} {i}" if i % 3 else title
+        others.append((t, (artist.title(),), f"/m/o/{artist}/{i % 20 + 1:02d} {t}.mp3"))
     huge = [("".join(rng.choice("abcdefgh ") for _ in range(20_000)), ("Someone",), "/m/h.mp3")]
     return {"catalog tag forms": forms, "other songs": others, "20,000-letter title": huge}
 
 
-def worker(root: str, catalog_path: str, rounds: int, n_others: int) -> None:
-    """Runs inside one process, with `root`'s ksad_player first on sys.path."""
-    sys.path.insert(0, root)
-    sys.path.insert(1, str(ROOT))  # tests.corpus from this tree
-    from ksad_player.core import catalog as catalog_mod
-    from ksad_player.core.match import normalize
-    from ksad_player.core.match.matcher import Matcher
-    from ksad_player.core.tags.reader import Tags, _apply_fallbacks
-    from tests.corpus.generate import corpus
-
-    assert Path(normalize.__file__).is_relative_to(root)
-    catalog = catalog_mod.load_file(Path(catalog_path))
-    m = Matcher(catalog)
-    sets = _inputs(catalog, n_others)
-    out: dict[str, Any] = {"sets": {}}
-
-    def clear() -> None:
-        for v in vars(normalize).values():
-            if hasattr(v, "cache_clear"):
-                v.cache_clear()
-
-    for name, items in sets.items():
-        tags = [_apply_fallbacks(Tags(path=p, title=t, artists=a)) for t, a, p in items]
-        times = []
-        for _ in range(rounds if len(items) > 1 else 1):
-            clear()
-            start = time.perf_counter()
-            for t in tags:
-                m.match(t)
-            times.append(time.perf_counter() - start)
-        # The best round: the least disturbed by other work on a shared machine.
-        out["sets"][name] = {"files": len(tags), "best": min(times)}
-    cases = corpus(catalog)
-    hits = wrong = 0
-    for c in cases:
-        t = _apply_fallbacks(
-            Tags(path=f"/music/{c.path}", title=c.title, artists=c.artists, albumartist=c.albumartist)
-        )
-        got = m.match(t).entry_id
-        hits += bool(c.expected) and got == c.expected
-        wrong += bool(got) and got != c.expected
-    positives = sum(1 for c in cases if c.expected)
-    out["recall"] = hits / positives
-    out["cases"] = len(cases)
-    out["wrong"] = wrong
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(out))
-
-
-def _extract(commit: str, into: Path) -> Path:
+def _extract_baseline(commit: str, into: Path) -> None:
+    """The baseline's package as `ksad_base`, its own imports renamed to match."""
     data = subprocess.run(
         ["git", "-C", str(ROOT), "archive", commit, "ksad_player"], capture_output=True, check=True
     ).stdout
     with tarfile.open(fileobj=BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
-    return into
-
-
-def _run(root: Path, args: argparse.Namespace) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--worker", str(root), "--catalog", str(ROOT / "catalog.json")]
-    cmd += ["--rounds", str(args.rounds), "--others", str(args.others)]
-    r = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)
-    if r.returncode:
-        raise SystemExit(f"worker in {root} failed:\n{r.stderr}")
-    return dict(json.loads(r.stdout.strip().splitlines()[-1]))
+    (into / "ksad_player").rename(into / "ksad_base")
+    for f in (into / "ksad_base").rglob("*.py"):
+        f.write_text(re.sub(r"\bksad_player\b", "ksad_base", f.read_text(encoding="utf-8")))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--baseline", default="47cf433")
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--others", type=int, default=20_000)
-    ap.add_argument("--worker")
-    ap.add_argument("--catalog")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    if args.worker:
-        worker(args.worker, args.catalog, args.rounds, args.others)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        base = _run(_extract(args.baseline, Path(tmp)), args)
-    new = _run(ROOT, args)
+
+    from ksad_player.core import catalog as catalog_mod
+    from ksad_player.core.match import normalize as new_norm
+    from ksad_player.core.match.matcher import Matcher
+    from ksad_player.core.tags.reader import Tags, _apply_fallbacks
+    from tests.corpus.generate import corpus
+
+    tmp = tempfile.TemporaryDirectory()
+    _extract_baseline(args.baseline, Path(tmp.name))
+    sys.path.insert(0, tmp.name)
+    base_cat = importlib.import_module("ksad_base.core.catalog")
+    base_norm = importlib.import_module("ksad_base.core.match.normalize")
+    BaseMatcher = importlib.import_module("ksad_base.core.match.matcher").Matcher
+
+    path = ROOT / "catalog.json"
+    catalog = catalog_mod.load_file(path)
+    matchers = {
+        "baseline": (BaseMatcher(base_cat.load_file(path)), base_norm),
+        "new": (Matcher(catalog), new_norm),
+    }
+
+    def clear(norm: Any) -> None:
+        for v in vars(norm).values():
+            if hasattr(v, "cache_clear"):
+                v.cache_clear()
+
+    def read(t: str, a: tuple[str, ...], p: str, albumartist: str = "") -> Any:
+        return _apply_fallbacks(Tags(path=p, title=t, artists=a, albumartist=albumartist))
+
     rows = [
         "| input | files | baseline files/s | new files/s | new vs baseline |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, b in base["sets"].items():
-        n = new["sets"][name]
-        bf, nf = b["files"] / b["best"], n["files"] / n["best"]
-        rows.append(f"| {name} | {b['files']:,} | {bf:,.0f} | {nf:,.0f} | {nf / bf:.2f}× |")
+    for name, items in _inputs(catalog, args.others).items():
+        tags = [read(*x) for x in items]
+        best = {k: float("inf") for k in matchers}
+        for _ in range(args.rounds if len(tags) > 1 else 1):
+            for k, (m, norm) in matchers.items():  # alternate: equal weather for both
+                clear(norm)
+                start = time.perf_counter()
+                for t in tags:
+                    m.match(t)
+                best[k] = min(best[k], time.perf_counter() - start)
+        b, n = len(tags) / best["baseline"], len(tags) / best["new"]
+        rows.append(f"| {name} | {len(tags):,} | {b:,.0f} | {n:,.0f} | {n / b:.2f}× |")
+    peaks = {}
+    for k, (m, norm) in matchers.items():
+        clear(norm)
+        tracemalloc.start()
+        m.match(read(*_inputs(catalog, 0)["20,000-letter title"][0]))
+        peaks[k] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
     rows.append(
-        f"| generated corpus: recall (wrong songs) | {new['cases']:,} | "
-        f"{base['recall']:.3f} ({base['wrong']}) | {new['recall']:.3f} ({new['wrong']}) | |"
+        f"| peak MB allocated for the 20,000-letter title | | {peaks['baseline']:.1f} | "
+        f"{peaks['new']:.2f} | |"
     )
-    rows.append(f"| peak RSS MB | | {base['rss_mb']:.0f} | {new['rss_mb']:.0f} | |")
+    cases = corpus(catalog)
+    tags = [read(c.title, c.artists, f"/music/{c.path}", c.albumartist) for c in cases]
+    positives = sum(1 for c in cases if c.expected)
+    for k, (m, _) in matchers.items():
+        got = [m.match(t).entry_id for t in tags]
+        hits = sum(bool(c.expected) and g == c.expected for c, g in zip(cases, got, strict=True))
+        wrong = sum(bool(g) and g != c.expected for c, g in zip(cases, got, strict=True))
+        peaks[k + " corpus"] = f"recall {hits / positives:.3f}, {wrong} wrong songs"
+    rows.append(
+        f"| generated corpus ({len(cases):,} files) | | {peaks['baseline corpus']} | "
+        f"{peaks['new corpus']} | |"
+    )
     head = (
         f"### Matcher vs {args.baseline} — {time.strftime('%Y-%m-%d %H:%M')} — "
-        f"{platform.node() or 'host'}\n\n{platform.platform()}, Python {platform.python_version()}, "
-        f"best of {args.rounds} rounds, caches cleared before each\n"
+        f"{platform.node() or 'host'}\n\n{platform.platform()}, Python "
+        f"{platform.python_version()}; both matchers in one process, rounds alternating, "
+        f"best of {args.rounds}, caches cleared before each round\n"
     )
     text = head + "\n" + "\n".join(rows) + "\n"
     print(text)
     if not args.no_write:
-        with open(HERE / "RESULTS.md", "a") as f:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
             f.write("\n" + text)
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -121,6 +121,9 @@ _LABEL_CHANNELS = frozenset(
         "Woollim Entertainment",
     )
 ) - {key("BLACKPINK")}
+_Hits = dict[int, tuple[float, str, str, str]]  # entry -> score, alias, key, text read
+# A path that may end in a video id (the exact test is normalize.has_video_id).
+_VIDEO_ID_HINT = re.compile(r"(?:\[[\w-]{11}\]|-[\w-]{11})\.\w+$")
 _ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 _MAX_DELETION_KEY = 64  # catalog keys longer than this are matched exactly only
 
@@ -180,6 +183,11 @@ class Matcher:
                 per_artist.append(keys)
                 self._artist_keys.update(k for k in keys if k[0] != "~")
             self._artists.append(per_artist)
+        # Version words an entry's own titles hold ("Live"), and those it accepts.
+        self._own_versions = [
+            {v for t in e.titles for v in version_of(t)} | set(e.accepted_versions)
+            for e in self._entries
+        ]
         self._max_title_key = max((len(k) for k in self._titles), default=0)
         for k in self._titles:
             if self.w.fuzzy_min_length <= len(k) <= _MAX_DELETION_KEY:
@@ -251,8 +259,14 @@ class Matcher:
     ) -> tuple[float, list[Reason]]:
         per_artist = self._artists[i]
         matched: list[Reason] = []
+        exact = [(key(n), n) for n in names]
         for keys in per_artist:
-            best = max(((*self._name_score(n, keys), n) for n in names), default=(0.0, "", ""))
+            hit = next((n for k, n in exact if k in keys), None)  # the usual case, cheaply
+            best = (
+                (1.0, keys[key(hit)], hit)
+                if hit is not None
+                else max(((*self._name_score(n, keys), n) for n in names), default=(0.0, "", ""))
+            )
             if best[0] >= self.w.min_artist:
                 note = source + ("" if best[0] == 1.0 else "; spelt differently")
                 matched.append(Reason("artist", best[2], best[1], best[0], note))
@@ -275,28 +289,30 @@ class Matcher:
     def match(self, tags: Tags) -> Match:
         """The best entry for these tags, or none; with the reasons either way."""
         title = clip(tags.title)
-        stem = _stem(tags.path)
         from_name = tags.title_source == "filename"
         info = parse_title(title, from_file_name=from_name)
+        stem: str | None = None  # the file name, read only when needed
         # Version words count wherever they stand: title tag (a video title too), file name.
         # Looked for only once some catalog title is in sight.
         versions: set[str] = set()
-        looked = False
 
-        def read(r: _Reading) -> Match:
-            nonlocal looked
-            if not looked:
-                looked = True
+        def read(r: _Reading, hits: _Hits | None = None) -> Match:
+            nonlocal stem
+            if stem is None:
+                stem = _stem(tags.path)
                 versions.update(info.versions, version_of(title))
                 versions.update(version_of(strip_video_id(stem)))
-            return self._read(r, versions)
+            return self._read(r, versions, hits)
 
         best = NO_MATCH
-        if self._any_hit(info):  # the common case, a song not in the catalog, stops here
-            best = read(self._plain(tags, info, from_name))
+        hits = self._hits(info)
+        if hits:
+            best = read(self._plain(tags, info, from_name), hits)
             if best.matched and best.score >= 0.9:
                 return best
-        for reading in self._more_readings(tags, title, stem):
+        # The common case, a song not in the catalog, has no title in sight: then only a
+        # string that splits, or swapped tags, can hold one.
+        for reading in self._more_readings(tags, title, bool(hits)):
             cand = read(reading)
             if (cand.matched, cand.score) > (best.matched, best.score):
                 best = cand
@@ -304,8 +320,14 @@ class Matcher:
                     break
         return best
 
-    def _any_hit(self, info: TitleInfo) -> bool:
-        return any(self._title_hits(c) for c in info.candidates)
+    def _hits(self, info: TitleInfo) -> _Hits:
+        """entry -> (score, alias, key, candidate read) over every reading of a title."""
+        hits: _Hits = {}
+        for c in info.candidates:
+            for i, (s, alias, k) in self._title_hits(c).items():
+                if i not in hits or s > hits[i][0]:
+                    hits[i] = (s, alias, k, c)
+        return hits
 
     def _plain(self, tags: Tags, info: TitleInfo, from_name: bool) -> _Reading:
         """The tags as they are: title tag (or file name), artist tags, folders."""
@@ -321,12 +343,22 @@ class Matcher:
             not artists.primary,
         )
 
-    def _more_readings(self, tags: Tags, title: str, stem: str) -> Iterator[_Reading]:
+    def _more_readings(self, tags: Tags, title: str, title_hit: bool) -> Iterator[_Reading]:
         """Readings tried only when the tags as they are found nothing, cheapest first;
         each is built only when a title of the catalog can be in it."""
-        values = [clip(a) for a in tags.artists[:8] if not is_useless_artist(a)]
+        values = [
+            v for v in (clip(a) for a in tags.artists[:MAX_CREDITS]) if not is_useless_artist(v)
+        ]
         channel = [v for v in values if _without_channel_suffix(v) != v.strip()]
-        for v in channel:
+        from_name = tags.title_source == "filename"
+        if not (title_hit or from_name or not values or channel or may_split(title)):
+            # Nothing splits and the title is no catalog title: only swapped tags remain.
+            if key(values[0]) in self._titles:
+                yield self._swapped(title, values)
+            labels = any(key(v) in _LABEL_CHANNELS for v in values)
+            if not (labels or _may_be_video_title(title) or _VIDEO_ID_HINT.search(tags.path)):
+                return
+        for v in channel if title_hit else ():
             name = _without_channel_suffix(v)
             info = parse_artists([name])
             yield _Reading(
@@ -338,41 +370,44 @@ class Matcher:
                 f"the artist tag {v!r} read as a channel of {name!r}",
                 False,
             )
-        from_name = tags.title_source == "filename"
-        video = bool(channel) or has_video_id(stem) or looks_like_video_title(title)
-        video = video or any(key(v) in _LABEL_CHANNELS for v in values)
+        stem = _stem(tags.path)
+        video = (
+            bool(channel)
+            or has_video_id(stem)
+            or any(key(v) in _LABEL_CHANNELS for v in values)
+            or (_may_be_video_title(title) and looks_like_video_title(title))
+        )
         # A channel that names no catalog artist is no artist: the title may decide alone.
         artist_unknown = not values or (
             video and not self._is_catalog_artist(parse_artists(values).primary)
         )
-        if values and artist_unknown:
+        if values and artist_unknown and title_hit:
             yield _Reading(parse_title(title), (), (), (), "the title tag", "", True)
         if (
             values
             and title
             and (
-                self._title_hits(values[0])
+                key(values[0]) in self._titles  # swapped and misspelt too: too far
                 or (may_split(values[0]) and self._any_title_hit(values[0]))
             )
         ):
-            swapped = parse_artists([title])
-            yield _Reading(
-                parse_title(values[0]),
-                swapped.primary,
-                swapped.hints,
-                (),
-                "the artist tag (title and artist tags swapped)",
-                "the title tag (title and artist tags swapped)",
-                False,
-            )
+            yield self._swapped(title, values)
         if title and not from_name and may_split(title):
             yield from self._split_readings(title, "the title tag", artist_unknown)
-        if (
-            stem
-            and (from_name or (artist_unknown and key(stem) != key(title)))
-            and may_split(stem)
-        ):
+        if stem and (from_name or (artist_unknown and key(stem) != key(title))) and may_split(stem):
             yield from self._split_readings(stem, "the file name", artist_unknown)
+
+    def _swapped(self, title: str, values: list[str]) -> _Reading:
+        swapped = parse_artists([title])
+        return _Reading(
+            parse_title(values[0]),
+            swapped.primary,
+            swapped.hints,
+            (),
+            "the artist tag (title and artist tags swapped)",
+            "the title tag (title and artist tags swapped)",
+            False,
+        )
 
     def _split_readings(self, text: str, source: str, title_only: bool) -> list[_Reading]:
         """Readings of one string holding artist and title, split by what meets the catalog:
@@ -438,14 +473,12 @@ class Matcher:
     def _any_title_hit(self, text: str) -> bool:
         return any(self._title_hits(c) for c in parse_title(text).candidates)
 
-    def _read(self, r: _Reading, versions: set[str]) -> Match:
-        hits: dict[int, tuple[float, str, str, str]] = {}
-        whole = r.title.candidates[0] if r.title.candidates else ""
-        first = {key(whole), key(without_kpop_prefix(whole))}  # nothing left aside
-        for c in r.title.candidates:
-            for i, (s, alias, k) in self._title_hits(c).items():
-                if i not in hits or s > hits[i][0]:
-                    hits[i] = (s, alias, k, c)
+    def _read(self, r: _Reading, versions: set[str], hits: _Hits | None = None) -> Match:
+        hits = self._hits(r.title) if hits is None else hits
+        first: set[str] = set()
+        if r.title_only:  # a title alone decides only when nothing was left aside
+            whole = r.title.candidates[0] if r.title.candidates else ""
+            first = {key(whole), key(without_kpop_prefix(whole))}
         if not hits:
             return NO_MATCH
         best: Match | None = None
@@ -473,7 +506,7 @@ class Matcher:
         note = r.title_from + ("" if ts == 1.0 else "; one letter differs")
         title_reason = Reason("title", read, alias, ts, note)
         # A version word the song's own title holds ("Live", say) is no version.
-        own = set(version_of(alias)) | set(entry.accepted_versions)
+        own = self._own_versions[i]
         bad_versions = sorted(versions - own)
         if bad_versions:
             return Match(
@@ -531,6 +564,14 @@ def _artist_source(tags: Tags) -> str:
         "albumartist": "the album artist tag",
         "folder": "the folders",
     }.get(tags.artist_source, "the artist tag")
+
+
+_VIDEO_WORDS = ("mv", "m/v", "video", "audio", "lyric", "visuali", "[", "(", "가사")
+
+
+def _may_be_video_title(title: str) -> bool:
+    low = title.lower()
+    return any(w in low for w in _VIDEO_WORDS)
 
 
 _CHANNEL_RX = re.compile(r"(?i)(?:\s-\s*topic|\sofficial(?:\s+channel)?|\s-\s*official)\s*$|vevo")

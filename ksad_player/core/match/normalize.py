@@ -126,7 +126,10 @@ _USELESS_TITLE = re.compile(
 
 def fold(text: str) -> str:
     """Case, width, accents of composition and punctuation folded away; words kept."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES).casefold()
+    text = text or ""
+    if not text.isascii():  # NFKC and the curly apostrophes change nothing in ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = text.casefold()
     text = text.replace("'", "")
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
@@ -226,7 +229,10 @@ def clip(text: str | None) -> str:
 
 def prepare(text: str | None) -> str:
     """Clipped, NFKC-folded, yt-dlp's full-width stand-ins turned back, spaces trimmed."""
-    return unicodedata.normalize("NFKC", clip(text).translate(_STAND_INS)).strip()
+    text = clip(text)
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text.translate(_STAND_INS)).strip()
 
 
 # Every pattern above needs one of these substrings (lower case): a text holding none of
@@ -241,11 +247,13 @@ _VERSION_TRIGGERS = (
 )  # fmt: skip
 
 
+_TRIGGER = re.compile("|".join(map(re.escape, _VERSION_TRIGGERS)))
+
+
 def version_of(text: str) -> tuple[str, ...]:
     """The version words anywhere in a text: 'Fine (Live)', 'fine live 8d audio'."""
     text = clip(text).replace("_", " ")
-    low = text.lower()
-    if not any(t in low for t in _VERSION_TRIGGERS):
+    if not _TRIGGER.search(text.lower()):
         return ()
     return tuple(name for name, rx in _VERSIONS if rx.search(text))
 
@@ -349,8 +357,11 @@ def parse_artists(values: tuple[str, ...] | list[str]) -> ArtistInfo:
     primary: list[str] = []
     hints: list[str] = []
     for value in list(values)[:MAX_CREDITS]:
-        value = prepare(value).translate(_APOSTROPHES)
-        two = _TWO_SCRIPTS.match(value)
+        value = prepare(value)
+        two = None
+        if not value.isascii():
+            value = value.translate(_APOSTROPHES)
+            two = _TWO_SCRIPTS.match(value)
         if two:
             primary.extend(x.strip() for x in two.group("a", "b", "c", "d") if x)
         if not key(value) or is_useless_artist(value):
