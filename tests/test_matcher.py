@@ -363,3 +363,19 @@ def test_huge_fields_are_matched_in_bounded_time(matcher):
     words = " ".join(["Taeyeon", "Fine"] * 300_000)
     assert matcher.match(tags(words, "Various Artists")).entry_id is None
     assert time.monotonic() - start < 20  # generous: today it is well under a second
+
+
+def test_members_credited_instead_of_their_unit(catalog):
+    """Where the catalog names a unit's members (an alias like "Leo & Ravi"), a file that
+    credits the members, in any order or form, is the unit's song; one member is not."""
+    mood = catalog.moods[0]
+    unit = Artist("VIXX LR", ("Leo & Ravi",))
+    entry = Entry("lr", "Beautiful Liar", (unit,), (mood.id,), "b.")
+    m = Matcher(Catalog((mood,), (entry,)))
+    for credit in (["Ravi", "Leo"], ["LEO x RAVI"], ["Ravi, Leo"]):
+        got = m.match(tags("Beautiful Liar", *credit))
+        assert got.entry_id == "lr", (credit, got.verdict)
+        artist = got.reasons[1]
+        assert "members" in artist.note or artist.alias == "Leo & Ravi", artist
+    assert m.match(tags("Beautiful Liar", "Leo")).entry_id is None
+    assert m.match(tags("Beautiful Liar", "Leo", "Hongbin")).entry_id is None

@@ -43,6 +43,7 @@ from ksad_player.core.match.normalize import (
     parse_title,
     roman_key,
     sound_key,
+    split_artist_names,
     split_bracket,
     split_parts,
     strip_video_id,
@@ -165,6 +166,7 @@ class Matcher:
         self._near: dict[str, set[str]] = defaultdict(set)  # deletion -> title keys
         self._artists: list[list[dict[str, str]]] = []  # entry -> artist -> key -> alias
         self._artist_keys: set[str] = set()  # every artist key, for "is this a catalog name"
+        self._members: dict[int, list[list[frozenset[str]]]] = {}  # entry -> artist -> sets
         for i, e in enumerate(self._entries):
             for t in e.titles:
                 for c in parse_title(clip(t)).candidates:
@@ -181,6 +183,14 @@ class Matcher:
                         if len(key(form)) >= 6:
                             keys.setdefault("~" + sound_key(form), n)
                 per_artist.append(keys)
+                # An alias naming several people ("Leo & Ravi" for VIXX LR): its members,
+                # credited in any order or form, stand for the unit.
+                members = [
+                    frozenset(key(x) for x in parts)
+                    for n in a.names
+                    if len(parts := split_artist_names(n)) >= 2
+                ]
+                self._members.setdefault(i, []).append(members)
                 self._artist_keys.update(k for k in keys if k[0] != "~")
             self._artists.append(per_artist)
         # Version words an entry's own titles hold ("Live"), and those it accepts.
@@ -260,8 +270,16 @@ class Matcher:
         per_artist = self._artists[i]
         matched: list[Reason] = []
         exact = [(key(n), n) for n in names]
-        for keys in per_artist:
+        for j, keys in enumerate(per_artist):
             hit = next((n for k, n in exact if k in keys), None)  # the usual case, cheaply
+            if hit is None and len(exact) >= 2:
+                credited = {k for k, _ in exact}
+                team = next((m for m in self._members[i][j] if m <= credited), None)
+                if team is not None:
+                    value = " & ".join(n for k, n in exact if k in team)
+                    note = f"{source}; its members credited instead of the unit"
+                    matched.append(Reason("artist", value, next(iter(keys.values())), 1.0, note))
+                    continue
             best = (
                 (1.0, keys[key(hit)], hit)
                 if hit is not None
@@ -301,7 +319,9 @@ class Matcher:
             if stem is None:
                 stem = _stem(tags.path)
                 versions.update(info.versions, version_of(title))
-                versions.update(version_of(strip_video_id(stem)))
+                if stem:
+                    vid = _VIDEO_ID_HINT.search(tags.path)
+                    versions.update(version_of(strip_video_id(stem) if vid else stem))
             return self._read(r, versions, hits)
 
         best = NO_MATCH
@@ -482,10 +502,10 @@ class Matcher:
         if not hits:
             return NO_MATCH
         best: Match | None = None
+        if r.title.versions:
+            versions = versions | set(r.title.versions)
         for i, (ts, alias, k, c) in hits.items():
-            cand = self._judge(
-                i, ts, alias, k, c, key(c) in first, versions | set(r.title.versions), r
-            )
+            cand = self._judge(i, ts, alias, k, c, key(c) in first, versions, r)
             if best is None or (cand.matched, cand.score) > (best.matched, best.score):
                 best = cand
         assert best is not None
@@ -550,8 +570,9 @@ class Matcher:
 
 def _stem(path: str) -> str:
     """The file name without its extension, as text (undecodable bytes shown as U+FFFD)."""
-    name = os.path.basename(path or "")
-    stem = os.path.splitext(name)[0] if name else ""
+    name = path[path.rfind(os.sep) + 1 :] if path else ""
+    dot = name.rfind(".")
+    stem = name[:dot] if dot > 0 else name
     if stem.isascii():
         return stem[:MAX_FIELD]
     return stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")[:MAX_FIELD]
@@ -566,12 +587,12 @@ def _artist_source(tags: Tags) -> str:
     }.get(tags.artist_source, "the artist tag")
 
 
-_VIDEO_WORDS = ("mv", "m/v", "video", "audio", "lyric", "visuali", "[", "(", "가사")
+_VIDEO_WORDS = re.compile(r"mv|m/v|video|audio|lyric|visuali|[\[(]|가사", re.IGNORECASE)
 
 
 def _may_be_video_title(title: str) -> bool:
-    low = title.lower()
-    return any(w in low for w in _VIDEO_WORDS)
+    """A cheap first look; normalize.looks_like_video_title decides."""
+    return bool(_VIDEO_WORDS.search(title))
 
 
 _CHANNEL_RX = re.compile(r"(?i)(?:\s-\s*topic|\sofficial(?:\s+channel)?|\s-\s*official)\s*$|vevo")

@@ -137,6 +137,10 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """The folded text without any spaces: '눈, 코, 입' and '눈코입' meet here."""
+    if text.isascii():  # the common case, letters and digits only: folding is lower case
+        compact = "".join(text.split())
+        if compact.isalnum():
+            return compact.lower()
     return fold(text).replace(" ", "")
 
 
@@ -286,7 +290,17 @@ def _merge(a: TitleInfo, b: TitleInfo) -> TitleInfo:
     )
 
 
+_FEAT_INLINE = re.compile(r"\s(?:feat(?:uring)?\.?|ft\.)\s+(.+)$", re.IGNORECASE)
+
+
+_PARSE_NEEDED = re.compile(r"[(\[{（［【「『<>)\]}）］】」』~–—-]|feat|ft\.", re.IGNORECASE)
+
+
 def _parse(text: str) -> TitleInfo:
+    if not _PARSE_NEEDED.search(text):  # no brackets, dashes or featuring: the title as is
+        full = " ".join(text.split())
+        forms = dict.fromkeys(f for f in (full, without_kpop_prefix(full)) if key(f))
+        return TitleInfo(tuple(forms), (), ())
     featured: list[str] = []
     versions: list[str] = []
     inner_titles: list[str] = []
@@ -318,12 +332,12 @@ def _parse(text: str) -> TitleInfo:
     if tail and take(tail.group(1)):
         text = text[: tail.start()]
     # "Title feat. X" without brackets.
-    feat_inline = re.search(r"\s(?:feat(?:uring)?\.?|ft\.)\s+(.+)$", text, re.IGNORECASE)
+    feat_inline = _FEAT_INLINE.search(text) if "f" in text.lower() else None
     if feat_inline:
         featured.extend(split_artist_names(feat_inline.group(1)))
         text = text[: feat_inline.start()]
     full = " ".join(text.split())
-    bare = " ".join(_BRACKETS.sub(" ", full).split())
+    bare = " ".join(_BRACKETS.sub(" ", full).split()) if inner_titles else full
     candidates: list[str] = []
     for c in (full, bare, *inner_titles):
         for form in (c, without_kpop_prefix(c)):
