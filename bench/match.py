@@ -54,11 +54,26 @@ def _inputs(catalog: Any, n_others: int) -> dict[str, list[tuple[str, tuple[str,
             (f"[MV] {e.title} (Official Audio)", (f"{en[0]} ({ko[0]})", *en[1:]), f"/m/d/{i}.m4a"),
             (e.title.upper(), tuple(reversed(en)), f"/m/r/{i}.opus"),
         ]
-    words = "love night rain blue heart summer dream road light falling river gone".split()
+    words = [
+        "love",
+        "night",
+        "rain",
+        "blue",
+        "heart",
+        "summer",
+        "dream",
+        "road",
+        "light",
+        "falling",
+        "river",
+        "gone",
+    ]
     others = []
     for i in range(n_others):
         title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 4))).title()
-        artist = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 12)))
+        artist = "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 12))
+        )
         t = f"{title} {i}" if i % 3 else title
         others.append((t, (artist.title(),), f"/m/o/{artist}/{i % 20 + 1:02d} {t}.mp3"))
     huge = [("".join(rng.choice("abcdefgh ") for _ in range(20_000)), ("Someone",), "/m/h.mp3")]
