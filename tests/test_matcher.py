@@ -379,3 +379,10 @@ def test_members_credited_instead_of_their_unit(catalog):
         assert "members" in artist.note or artist.alias == "Leo & Ravi", artist
     assert m.match(tags("Beautiful Liar", "Leo")).entry_id is None
     assert m.match(tags("Beautiful Liar", "Leo", "Hongbin")).entry_id is None
+
+
+def test_file_name_version_words_block_but_a_demo_folder_name_does_not(matcher):
+    live = Tags(path="/m/Taeyeon - Fine (Live).mp3", title="Fine", artists=("Taeyeon",))
+    assert matcher.match(live).entry_id is None
+    demo = Tags(path="/demo/01 demo.wav", title="Fine", artists=("Taeyeon",))
+    assert matcher.match(demo).entry_id == "taeyeon-fine"

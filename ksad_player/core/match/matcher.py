@@ -321,7 +321,10 @@ class Matcher:
                 versions.update(info.versions, version_of(title))
                 if stem:
                     vid = _VIDEO_ID_HINT.search(tags.path)
-                    versions.update(version_of(strip_video_id(stem) if vid else stem))
+                    # "demo" in a file name is too often the folder's own word (a demo
+                    # library, "01 demo.wav"); in the title tag it still counts.
+                    named = version_of(strip_video_id(stem) if vid else stem)
+                    versions.update(v for v in named if v != "demo")
             return self._read(r, versions, hits)
 
         best = NO_MATCH
