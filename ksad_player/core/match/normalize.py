@@ -127,9 +127,11 @@ _USELESS_TITLE = re.compile(
 def fold(text: str) -> str:
     """Case, width, accents of composition and punctuation folded away; words kept."""
     text = text or ""
-    if not text.isascii():  # NFKC and the curly apostrophes change nothing in ASCII
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    text = text.casefold()
+    if text.isascii():  # NFKC and the curly apostrophes change nothing in ASCII
+        text = text.casefold()
+    else:  # composed again after case folding: 'ῒ' and 'Ϊ̀' fold alike
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+        text = unicodedata.normalize("NFKC", text)
     text = text.replace("'", "")
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
