@@ -199,8 +199,13 @@ class Matcher:
             for e in self._entries
         ]
         self._max_title_key = max((len(k) for k in self._titles), default=0)
+        # One edit leaves either the first or the last letters alone (two of them for keys
+        # of 5 to 7 letters, three for longer ones): a key whose ends meet no catalog
+        # key's ends needs no neighbour lookup at all (most titles of a library).
+        self._ends: set[str] = set()
         for k in self._titles:
             if self.w.fuzzy_min_length <= len(k) <= _MAX_DELETION_KEY:
+                self._ends.update((k[:2] + "<", k[-2:] + ">", k[:3] + "<", k[-3:] + ">"))
                 self._near[k].add(k)
                 for d in _deletions(k):
                     self._near[d].add(k)
@@ -218,6 +223,9 @@ class Matcher:
             self._max_title_key + 1, _MAX_DELETION_KEY
         ):
             return hits  # a key longer than every catalog title + 1 cannot be one edit away
+        n = 3 if len(k) >= 8 else 2
+        if k[:n] + "<" not in self._ends and k[-n:] + ">" not in self._ends:
+            return hits
         get = self._near.get
         near: set[str] = set(get(k, ()))
         for d in _deletions(k):
@@ -333,8 +341,8 @@ class Matcher:
             best = read(self._plain(tags, info, from_name), hits)
             if best.matched and best.score >= 0.9:
                 return best
-        # The common case, a song not in the catalog, has no title in sight: then only a
-        # string that splits, or swapped tags, can hold one.
+        if not hits and self._ordinary(tags, title):
+            return best  # the common case: a song not in the catalog, tagged plainly
         for reading in self._more_readings(tags, title, bool(hits)):
             cand = read(reading)
             if (cand.matched, cand.score) > (best.matched, best.score):
@@ -366,6 +374,22 @@ class Matcher:
             not artists.primary,
         )
 
+    def _ordinary(self, tags: Tags, title: str) -> bool:
+        """A file no other reading can help: one real artist that is no catalog title, no
+        label and no channel; a title with nothing to split; no video id in its name."""
+        if tags.title_source == "filename" or len(tags.artists) != 1:
+            return False
+        artist = clip(tags.artists[0])
+        k = key(artist)
+        return not (
+            k in self._titles
+            or k in _LABEL_CHANNELS
+            or is_useless_artist(artist)
+            or _CHANNEL_RX.search(artist)
+            or _SPLIT_OR_VIDEO.search(title)
+            or _VIDEO_ID_HINT.search(tags.path)
+        )
+
     def _more_readings(self, tags: Tags, title: str, title_hit: bool) -> Iterator[_Reading]:
         """Readings tried only when the tags as they are found nothing, cheapest first;
         each is built only when a title of the catalog can be in it."""
@@ -374,13 +398,6 @@ class Matcher:
         ]
         channel = [v for v in values if _without_channel_suffix(v) != v.strip()]
         from_name = tags.title_source == "filename"
-        if not (title_hit or from_name or not values or channel or may_split(title)):
-            # Nothing splits and the title is no catalog title: only swapped tags remain.
-            if key(values[0]) in self._titles:
-                yield self._swapped(title, values)
-            labels = any(key(v) in _LABEL_CHANNELS for v in values)
-            if not (labels or _may_be_video_title(title) or _VIDEO_ID_HINT.search(tags.path)):
-                return
         for v in channel if title_hit else ():
             name = _without_channel_suffix(v)
             info = parse_artists([name])
@@ -598,6 +615,10 @@ def _may_be_video_title(title: str) -> bool:
     return bool(_VIDEO_WORDS.search(title))
 
 
+# A separator, quote or bracket to split at, or a word of a video title (cheap first look).
+_SPLIT_OR_VIDEO = re.compile(
+    r"[|/:_·•~\-–—'‘\"“「『(\[{（［【<⧸｜：＂]|mv|m/v|video|audio|lyric|visuali|가사", re.IGNORECASE
+)
 _CHANNEL_RX = re.compile(r"(?i)(?:\s-\s*topic|\sofficial(?:\s+channel)?|\s-\s*official)\s*$|vevo")
 
 
