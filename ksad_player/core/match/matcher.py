@@ -142,7 +142,7 @@ def _part_name(i: int, n: int) -> str:
     return f"its {_ORDINAL[i] if i < len(_ORDINAL) else str(i + 1) + 'th'} part"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Reading:
     """One way of reading a file: which text is the title, which names are the artist."""
 
@@ -546,8 +546,7 @@ class Matcher:
         note = r.title_from + ("" if ts == 1.0 else "; one letter differs")
         title_reason = Reason("title", read, alias, ts, note)
         # A version word the song's own title holds ("Live", say) is no version.
-        own = self._own_versions[i]
-        bad_versions = sorted(versions - own)
+        bad_versions = sorted(versions - self._own_versions[i]) if versions else []
         if bad_versions:
             return Match(
                 None,

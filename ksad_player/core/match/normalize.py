@@ -244,9 +244,9 @@ def prepare(text: str | None) -> str:
 # Every pattern above needs one of these substrings (lower case): a text holding none of
 # them skips the regular expressions, which is most titles.
 _VERSION_TRIGGERS = (
-    "inst", "mr", "karaoke", "off", "연주곡", "반주", "노래방", "live", "라이브", "mix", "rmx",
-    "리믹스", "cover", "커버", "acoustic", "unplugged", "piano", "orchestra", "music", "string",
-    "band", "guitar", "sped", "speed", "slowed", "reverb", "nightcore", "daycore", "8d",
+    "inst", "mr", "karaoke", "vocal", "연주곡", "반주", "노래방", "live", "라이브", "mix", "rmx",
+    "리믹스", "cover", "커버", "acoustic", "unplugged", "piano", "orchestra", "string",
+    "band", "guitar", "box", "sped", "speed", "slowed", "reverb", "nightcore", "daycore", "8d",
     "8 d", "16d", "16 d", "japanese", "english", "chinese", "jp", "eng", "chn", "cn",
     "mandarin", "일본어", "중국어", "영어", "demo", "dance",
     "react", "teaser", "choreography", "안무", "리액션",
@@ -365,6 +365,7 @@ _TWO_SCRIPTS = re.compile(
     r"^(?P<a>[^\uac00-\ud7a3]*[A-Za-z][^\uac00-\ud7a3]*?)\s+(?P<b>[\uac00-\ud7a3][\uac00-\ud7a3\s]*)$"
     r"|^(?P<c>[\uac00-\ud7a3][\uac00-\ud7a3\s]*?)\s+(?P<d>[A-Za-z][^\uac00-\ud7a3]*)$"
 )
+_LATIN = re.compile(r"[A-Za-z]")
 MAX_CREDITS = 8  # artist values that count; a tag with thousands of them costs no more
 
 
@@ -373,32 +374,50 @@ def parse_artists(values: tuple[str, ...] | list[str]) -> ArtistInfo:
     primary: list[str] = []
     hints: list[str] = []
     for value in list(values)[:MAX_CREDITS]:
-        value = prepare(value)
-        two = None
-        if not value.isascii():
-            value = value.translate(_APOSTROPHES)
-            two = _TWO_SCRIPTS.match(value)
+        p, h = _parse_credit(clip(value))
+        primary.extend(p)
+        hints.extend(h)
+    return ArtistInfo(tuple(dict.fromkeys(primary)), tuple(dict.fromkeys(hints)))
+
+
+_OPENING = re.compile(r"[\(\[\{（［【「『<]")
+
+
+@lru_cache(maxsize=8192)
+def _parse_credit(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One artist value's names and hints (cached: an album repeats its credit)."""
+    primary: list[str] = []
+    hints: list[str] = []
+    value = prepare(value)
+    if "`" in value:
+        value = value.translate(_APOSTROPHES)
+    if not value.isascii():
+        value = value.translate(_APOSTROPHES)
+        two = _TWO_SCRIPTS.match(value) if has_hangul(value) and _LATIN.search(value) else None
         if two:
             primary.extend(x.strip() for x in two.group("a", "b", "c", "d") if x)
-        if not key(value) or is_useless_artist(value):
-            continue
-        primary.append(value)  # the whole credit may itself be an alias ("TOMORROW X TOGETHER")
+    if not key(value) or is_useless_artist(value):
+        return (), ()
+    primary.append(value)  # the whole credit may itself be an alias ("TOMORROW X TOGETHER")
+    inside: list[str] = []
+    outside = value
+    if _OPENING.search(value):
         inside = [m.group(1) for m in _BRACKETS.finditer(value)]
         outside = _BRACKETS.sub(" ", value)
-        for name in split_artist_names(outside):
-            m = _POSSESSIVE.match(name)
-            if m:
-                primary.append(m.group("name"))
-                hints.append(m.group("group"))
-            else:
-                primary.append(name)
-        for group in inside:
-            if _FEAT.match(group.strip()):
-                primary.extend(split_artist_names(group))
-            else:
-                # "태연 (TAEYEON)" names the same person twice; "BAEKHYUN (EXO)" names a group.
-                hints.extend(split_artist_names(group))
-    return ArtistInfo(tuple(dict.fromkeys(primary)), tuple(dict.fromkeys(hints)))
+    for name in split_artist_names(outside):
+        m = _POSSESSIVE.match(name) if "'" in name else None
+        if m:
+            primary.append(m.group("name"))
+            hints.append(m.group("group"))
+        else:
+            primary.append(name)
+    for group in inside:
+        if _FEAT.match(group.strip()):
+            primary.extend(split_artist_names(group))
+        else:
+            # "태연 (TAEYEON)" names the same person twice; "BAEKHYUN (EXO)" names a group.
+            hints.extend(split_artist_names(group))
+    return tuple(primary), tuple(hints)
 
 
 # -- one string holding artist and title (file names, video titles) ----------------------
