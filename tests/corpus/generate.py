@@ -426,6 +426,16 @@ def decoys(catalog: Catalog, seed: int = 11) -> list[Case]:
                 f"ver/{_safe(f'{n.en[0]}_{n.title}_{w4}'.replace(' ', '_'))}.mp3",
             )
         )
+        # A rip from a channel whose name is the version ("Piano Cover Channel").
+        vid = video_id(rng)
+        out.append(
+            Case(
+                f"version in the channel's name ({w1})",
+                f"ver/{yt_dlp_name(n.title, vid, 'opus')}",
+                n.title,
+                (f"{w1} Channel",),
+            )
+        )
     # A catalog title credited to another catalog artist: both names are known, the pair is not.
     entries = list(catalog.entries)
     for i, e in enumerate(entries):

@@ -195,7 +195,12 @@ class Matcher:
             self._artists.append(per_artist)
         # Version words an entry's own titles hold ("Live"), and those it accepts.
         self._own_versions = [
-            {v for t in e.titles for v in version_of(t)} | set(e.accepted_versions)
+            {
+                v
+                for t in (*e.titles, *(n for a in e.artists for n in a.names))
+                for v in version_of(t)
+            }
+            | set(e.accepted_versions)
             for e in self._entries
         ]
         self._max_title_key = max((len(k) for k in self._titles), default=0)
@@ -327,6 +332,8 @@ class Matcher:
             if stem is None:
                 stem = _stem(tags.path)
                 versions.update(info.versions, version_of(title))
+                for a in tags.artists[:MAX_CREDITS]:  # a channel: "Piano Covers", "Nightcore X"
+                    versions.update(version_of(a))
                 if stem:
                     vid = _VIDEO_ID_HINT.search(tags.path)
                     # "demo" in a file name is too often the folder's own word (a demo
