@@ -386,3 +386,11 @@ def test_file_name_version_words_block_but_a_demo_folder_name_does_not(matcher):
     assert matcher.match(live).entry_id is None
     demo = Tags(path="/demo/01 demo.wav", title="Fine", artists=("Taeyeon",))
     assert matcher.match(demo).entry_id == "taeyeon-fine"
+
+
+def test_a_topic_or_official_channel_names_its_artist(matcher):
+    title = "Loving With All Your Heart"
+    other = Tags(path=f"/m/{title} [dQw4w9WgXcQ].opus", title=title, artists=("Someone - Topic",))
+    assert matcher.match(other).entry_id is None
+    ours = Tags(path=f"/m/{title} [dQw4w9WgXcQ].opus", title=title, artists=("담소네공방 - Topic",))
+    assert matcher.match(ours).entry_id == "damsonegongbang-loving-with-all-your-heart"

@@ -425,8 +425,9 @@ class Matcher:
             or (_may_be_video_title(title) and looks_like_video_title(title))
         )
         # A channel that names no catalog artist is no artist: the title may decide alone.
+        # "X - Topic" and "X Official" name X, though: another artist, when X is not ours.
         artist_unknown = not values or (
-            video and not self._is_catalog_artist(parse_artists(values).primary)
+            video and not channel and not self._is_catalog_artist(parse_artists(values).primary)
         )
         if values and artist_unknown and title_hit:
             yield _Reading(parse_title(title), (), (), (), "the title tag", "", True)
