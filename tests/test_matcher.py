@@ -394,3 +394,35 @@ def test_a_topic_or_official_channel_names_its_artist(matcher):
     assert matcher.match(other).entry_id is None
     ours = Tags(path=f"/m/{title} [dQw4w9WgXcQ].opus", title=title, artists=("담소네공방 - Topic",))
     assert matcher.match(ours).entry_id == "damsonegongbang-loving-with-all-your-heart"
+
+
+def test_a_cp949_file_name_is_split_like_any_other(matcher):
+    """Old Korean Windows wrote file names in CP949: '태연 - Fine' still names the song."""
+    import os
+
+    name = os.fsdecode("태연_Fine".encode("cp949"))
+    t = Tags(path=f"/m/{name}.mp3", title_source="filename")
+    assert matcher.match(t).entry_id == "taeyeon-fine"
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["Taeyeon", "Fine", "MV", "01", "Live", "(Official Audio)", "태연"]),
+            st.text(max_size=12),
+        ),
+        max_size=14,
+    ),
+    st.sampled_from([" - ", "_", "-", " ｜ ", " '", "(", " [dQw4w9WgXcQ]"]),
+)
+def test_any_split_string_is_read_without_error(matcher, words, sep):
+    text = sep.join(words)
+    for t in (
+        tags(text),
+        tags(text, "Various Artists"),
+        Tags(path=f"/m/{text.replace('/', '⧸')}.mp3", title_source="filename"),
+    ):
+        m = matcher.match(t)
+        assert 0.0 <= m.score <= 1.0
+        if m.matched:  # whatever else is in the string, a match names the song's own title
+            assert any(r.field == "title" and r.score >= 0.9 for r in m.reasons)

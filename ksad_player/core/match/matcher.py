@@ -50,6 +50,7 @@ from ksad_player.core.match.normalize import (
     version_of,
     without_kpop_prefix,
 )
+from ksad_player.core.tags.filenames import readable
 from ksad_player.core.tags.reader import Tags
 
 
@@ -596,13 +597,14 @@ class Matcher:
 
 
 def _stem(path: str) -> str:
-    """The file name without its extension, as text (undecodable bytes shown as U+FFFD)."""
+    """The file name without its extension, as text: undecodable bytes read as CP949 (old
+    Korean Windows) where they are, else shown as U+FFFD — as the reader reads names."""
     name = path[path.rfind(os.sep) + 1 :] if path else ""
     dot = name.rfind(".")
     stem = name[:dot] if dot > 0 else name
     if stem.isascii():
         return stem[:MAX_FIELD]
-    return stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")[:MAX_FIELD]
+    return readable(stem[: MAX_FIELD * 4])[:MAX_FIELD]
 
 
 def _artist_source(tags: Tags) -> str:
