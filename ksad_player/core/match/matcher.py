@@ -109,7 +109,6 @@ _LABEL_CHANNELS = frozenset(
         "Stone Music Entertainment",
         "JYP Entertainment",
         "YG ENTERTAINMENT",
-        "BLACKPINK",  # not a label, but the channel holds other uploads too; still an artist
         "Genie Music",
         "CJ ENM Music",
         "Kakao M",
@@ -122,7 +121,7 @@ _LABEL_CHANNELS = frozenset(
         "FNC ENTERTAINMENT",
         "Woollim Entertainment",
     )
-) - {key("BLACKPINK")}
+)
 _Hits = dict[int, tuple[float, str, str, str]]  # entry -> score, alias, key, text read
 # A path that may end in a video id (the exact test is normalize.has_video_id).
 _VIDEO_ID_HINT = re.compile(r"(?:\[[\w-]{11}\]|-[\w-]{11})\.\w+$")
@@ -436,7 +435,7 @@ class Matcher:
             values
             and title
             and (
-                key(values[0]) in self._titles  # swapped and misspelt too: too far
+                key(values[0]) in self._titles  # exactly: swapped and misspelt is too far
                 or (may_split(values[0]) and self._any_title_hit(values[0]))
             )
         ):
