@@ -240,9 +240,7 @@ def validate(data: Any, *, base: Catalog | None = None) -> list[Problem]:
         entries = []
     for i, m in enumerate(moods):
         out.extend(_check_mood(i, m))
-    mood_ids: set[str] = {
-        m["id"] for m in moods if isinstance(m, dict) and isinstance(m.get("id"), str)
-    }
+    mood_ids: set[str] = {m["id"] for m in moods if isinstance(m, dict) and isinstance(m.get("id"), str)}
     known_ids: set[str] = set()
     if base:
         mood_ids |= {m.id for m in base.moods}
