@@ -60,7 +60,10 @@ def _record(item: Identified) -> dict[str, Any]:
     t = item.tags
     m = item.match
     return {
-        "path": display_path(item.path),
+        # The path as the OS gave it: undecodable bytes stay surrogate escapes (\udcXX in
+        # the JSON), so os.fsencode(record["path"]) is the file's real name.
+        "path": item.path,
+        "display_path": display_path(item.path),
         "entry": m.entry_id if m else None,
         "score": m.score if m else 0.0,
         "title": t.title if t else None,
@@ -99,17 +102,20 @@ def cmd_match(args: argparse.Namespace) -> int:
     else:
         results = _open_library(session).library_matches()
     if args.json:
-        json.dump([_record(r) for r in results], sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        import re
+
+        text = json.dumps([_record(r) for r in results], ensure_ascii=False, indent=1)
+        # Lone surrogates (undecodable name bytes) as JSON escapes; the rest stays readable.
+        print(re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", text))
         return 0
     for r in results:
         rec = _record(r)
         if rec["error"]:
-            print(f"!  {rec['path']}  ({rec['error']})")
+            print(f"!  {rec['display_path']}  ({rec['error']})")
         elif rec["entry"]:
-            print(f"{rec['entry']}  {rec['score']:.2f}  {rec['path']}")
+            print(f"{rec['entry']}  {rec['score']:.2f}  {rec['display_path']}")
         else:
-            print(f"-  {rec['path']}")
+            print(f"-  {rec['display_path']}")
     return 0
 
 

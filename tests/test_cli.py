@@ -66,7 +66,15 @@ def test_match_json_reports_every_audio_file(library):
     assert (rows["cp949.mp3"]["title"], rows["cp949.mp3"]["artist"]) == ("이 바보야", "정승환")
     assert rows["broken.mp3"]["error"] and rows["broken.mp3"]["entry"] is None
     assert all(0 <= x["score"] <= 1 for x in rows.values())
-    assert set(rows["eyes.mp3"]) == {"path", "entry", "score", "title", "artist", "error"}
+    assert set(rows["eyes.mp3"]) == {
+        "path",
+        "display_path",
+        "entry",
+        "score",
+        "title",
+        "artist",
+        "error",
+    }
 
 
 def test_match_plain_lines(library):
@@ -161,7 +169,7 @@ def test_non_utf8_and_korean_file_names(make_track, tmp_path):
     rows = json.loads(r.stdout)
     assert r.returncode == 0 and len(rows) == 2
     assert any(x["entry"] == "taeyeon-fine" for x in rows)
-    assert any("\ufffd" in x["path"] for x in rows)
+    assert any("\ufffd" in x["display_path"] for x in rows)
 
 
 def test_no_subcommand_opens_the_window():

