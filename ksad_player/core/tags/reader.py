@@ -27,7 +27,7 @@ from mutagen.wave import WAVE
 from mutagen.wavpack import WavPack
 
 from ksad_player.core.match.normalize import is_useless_artist, is_useless_title
-from ksad_player.core.tags import fastmp3, filenames, mojibake
+from ksad_player.core.tags import fastmp3, fastmp4, filenames, mojibake
 
 AUDIO_EXTENSIONS = frozenset(
     [
@@ -322,6 +322,18 @@ def read_tags(path: str | os.PathLike[str], *, scan: bool = False) -> ReadResult
                 for text, latin1 in values:
                     f.add(name, text, latin1=latin1)
             tags = _build(spath, f, "MP3", fast.length, fast.has_cover, fast.bitrate)
+            return ReadResult(spath, tags=tags, **base)
+    if scan and spath[-4:].lower() in (".m4a", ".m4b", ".mp4"):  # the MP4 fast path
+        try:
+            mp4 = fastmp4.read(spath)
+        except Exception:
+            mp4 = None  # mutagen below will say what is wrong
+        if mp4 is not None:
+            f = _Fields()
+            for name, texts in mp4.fields.items():
+                f.add(name, texts)
+            fmt = "ALAC" if mp4.codec == "alac" else "AAC"
+            tags = _build(spath, f, fmt, mp4.length, mp4.has_cover, mp4.bitrate)
             return ReadResult(spath, tags=tags, **base)
     try:
         audio = _open_for_scan(spath) if scan else mutagen.File(spath)
