@@ -18,7 +18,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
 
 from ksad_player.core import catalog as catalog_mod
 from ksad_player.core.library.identify import Identified, identify_paths
@@ -59,6 +61,18 @@ class SessionEvent:
 SessionListener = Callable[[SessionEvent], None]
 
 
+class _MatcherWhenNeeded:
+    """What a scan gets for a matcher: the catalog (whose fingerprint says whether stored
+    matches are current) at once, the session's Matcher only when a file is matched."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.catalog = session.catalog
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session.matcher, name)
+
+
 class Session:
     """The catalog with the user's overlay, the matcher, the library index, the scan
     queue, mood queues and the player."""
@@ -75,7 +89,7 @@ class Session:
         loaded = catalog_mod.load(user_catalog, builtin_catalog)
         self.catalog = loaded.catalog
         self.messages: list[str] = list(loaded.warnings)  # for a banner or stderr
-        self.matcher = Matcher(self.catalog, weights)
+        self._weights = weights  # the matcher is built on first use (see `matcher`)
         self.index_path = Path(index_path) if index_path else default_path()
         self._index: LibraryIndex | None = None
         self.backend: Backend = backend or NullBackend()
@@ -87,6 +101,12 @@ class Session:
         self.scanning = False
         self.pending: deque[ScanRequest] = deque()
         self.cancel = threading.Event()
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Built on first use: a rescan that reads no file and finds the catalog unchanged
+        never needs it (see `_MatcherWhenNeeded`)."""
+        return Matcher(self.catalog, self._weights)
 
     # -- telling --------------------------------------------------------------------------
     def _tell(self, kind: SessionChange, payload: object = None) -> None:
@@ -186,7 +206,8 @@ class Session:
 
             folders.append(str(make_demo()))
         with LibraryIndex(self.index_path) as idx:
-            gen = scan(idx, self.matcher, folders or None, cancel=self.cancel)
+            matcher = cast(Matcher, _MatcherWhenNeeded(self))
+            gen = scan(idx, matcher, folders or None, cancel=self.cancel)
             return drive(gen, on_event or (lambda _e: None))
 
     def finish_scan(self, outcome: ScanSummary | str) -> ScanRequest | None:
