@@ -20,16 +20,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.library.identify import Identified, identify_paths
 from ksad_player.core.library.index import LibraryIndex, Track, default_path
 from ksad_player.core.library.scanner import ScanEvent, ScanSummary, drive, scan
-from ksad_player.core.match.matcher import Match, Matcher, MatchWeights
 from ksad_player.core.play.player import Backend, NullBackend, Player
 from ksad_player.core.play.queue import Item, build_queue
-from ksad_player.core.tags.reader import Tags
+from ksad_player.core.tags import Tags
+
+if TYPE_CHECKING:  # matching and reading files import rapidfuzz and mutagen: when used
+    from ksad_player.core.library.identify import Identified
+    from ksad_player.core.match.matcher import Matcher, MatchWeights
 
 
 class SessionChange(StrEnum):
@@ -106,6 +108,8 @@ class Session:
     def matcher(self) -> Matcher:
         """Built on first use: a rescan that reads no file and finds the catalog unchanged
         never needs it (see `_MatcherWhenNeeded`)."""
+        from ksad_player.core.match.matcher import Matcher
+
         return Matcher(self.catalog, self._weights)
 
     # -- telling --------------------------------------------------------------------------
@@ -156,6 +160,9 @@ class Session:
 
     def library_matches(self) -> list[Identified]:
         """Every indexed file with its match, brought up to date with the catalog first."""
+        from ksad_player.core.library.identify import Identified
+        from ksad_player.core.match.matcher import Match
+
         self.index.sync_catalog(self.matcher)
         return [
             Identified(t.path, t.tags, Match(t.entry_id, t.score, t.reasons), t.error)
@@ -166,6 +173,8 @@ class Session:
         self, paths: Iterable[str | os.PathLike[str]], warn: Callable[[str], None]
     ) -> Iterator[Identified]:
         """Files outside the library: walk, read and match, without touching the index."""
+        from ksad_player.core.library.identify import identify_paths
+
         return identify_paths(paths, self.matcher, warn)
 
     def link(self, path: str, entry_id: str) -> None:
@@ -206,7 +215,7 @@ class Session:
 
             folders.append(str(make_demo()))
         with LibraryIndex(self.index_path) as idx:
-            matcher = cast(Matcher, _MatcherWhenNeeded(self))
+            matcher = cast("Matcher", _MatcherWhenNeeded(self))
             gen = scan(idx, matcher, folders or None, cancel=self.cancel)
             return drive(gen, on_event or (lambda _e: None))
 
