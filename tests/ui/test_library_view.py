@@ -183,8 +183,8 @@ def test_emitting_booleans_keeps_their_references(qtbot):
     hits = [0, 0]  # counts only: keeping the values would hold references of our own
     switch.toggled.connect(lambda on: hits.__setitem__(int(on), hits[int(on)] + 1))
     before = sys.getrefcount(True), sys.getrefcount(False)
-    for n in range(1000):
+    for n in range(200):  # 6.12.0 loses 100 of each: seen here, short of the abort
         switch.toggled.emit(n % 2 == 0)
-    assert hits == [500, 500]
-    assert sys.getrefcount(True) >= before[0] - 50
-    assert sys.getrefcount(False) >= before[1] - 50
+    assert hits == [100, 100]
+    assert sys.getrefcount(True) >= before[0] - 20
+    assert sys.getrefcount(False) >= before[1] - 20
