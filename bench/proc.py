@@ -67,12 +67,31 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+def _cpu_ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 class PeakRSS:
-    """Samples the summed RSS of a process tree every 10 ms (default: this process's)."""
+    """Samples a process tree every 10 ms (default: this process's): the peak of its
+    summed RSS, and the CPU time of every process in it, workers included, which the
+    rusage of one child misses when they are not its own children."""
 
     def __init__(self, pid: int | None = None) -> None:
         self.pid = pid or os.getpid()
         self.peak = 0
+        self.ticks: dict[int, int] = {}
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.ticks.values()) / _TICK
 
     def __enter__(self) -> PeakRSS:
         self._stop = threading.Event()
@@ -82,8 +101,10 @@ class PeakRSS:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = _rss_kb(self.pid) + sum(_rss_kb(p) for p in _descendants(self.pid))
-            self.peak = max(self.peak, total)
+            tree = [self.pid, *_descendants(self.pid)]
+            self.peak = max(self.peak, sum(_rss_kb(p) for p in tree))
+            for p in tree:
+                self.ticks[p] = max(self.ticks.get(p, 0), _cpu_ticks(p))
             self._stop.wait(0.01)
 
     def __exit__(self, *exc: object) -> None:
@@ -96,6 +117,7 @@ class Run:
     wall: float  # seconds, launch to exit
     cpu: float  # user + system seconds of the process and the children it waited for
     rss_kb: int  # peak summed RSS of the process tree
+    tree_cpu: float = 0.0  # sampled CPU seconds of the whole tree (with rss=True only)
 
 
 def run(cmd: Sequence[str], env: dict[str, str], *, rss: bool = False) -> Run:
@@ -114,7 +136,10 @@ def run(cmd: Sequence[str], env: dict[str, str], *, rss: bool = False) -> Run:
         sampler.__exit__()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, sampler.peak if sampler else 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    if sampler is None:
+        return Run(wall, cpu, 0)
+    return Run(wall, cpu, sampler.peak, max(cpu, sampler.cpu))
 
 
 @dataclass
