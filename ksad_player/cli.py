@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import random
-import signal
 import sys
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from ksad_player import __version__
 from ksad_player.core.display import display_path
 
+# Only what --help needs is imported here (json, pathlib, random, signal and typing cost
+# more than Python's own start); each command imports the rest. See bench/startup.py.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any, NoReturn
+
     from ksad_player.core.library.identify import Identified
     from ksad_player.core.library.scanner import ScanEvent, ScanProgress
     from ksad_player.core.session import Session
@@ -25,8 +25,23 @@ if TYPE_CHECKING:
 ORDER_CHOICES = ("shuffle", "arc")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own help layout, sized without importing shutil (and its zlib, bz2, lzma)."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+        except (ValueError, OSError):
+            columns = 80
+        super().__init__(prog, width=columns - 2)
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments: one line on stderr and exit code 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
@@ -38,6 +53,8 @@ def _warn(message: str) -> None:
 
 def _session(args: argparse.Namespace) -> Session:
     """The one core object, as every command uses it; its warnings go to stderr."""
+    from pathlib import Path
+
     from ksad_player.core.session import Session
 
     index = getattr(args, "index", None)
@@ -73,6 +90,8 @@ def _record(item: Identified) -> dict[str, Any]:
 
 
 def cmd_catalog_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ksad_player.core import catalog as catalog_mod
 
     base = None
@@ -95,6 +114,8 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    import json
+
     session = _session(args)
     results: Iterable[Identified]
     if args.paths:
@@ -120,6 +141,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
+    import json
+    import random
+
     session = _session(args)
     cat = session.catalog
     if cat.mood(args.mood) is None:
@@ -185,9 +209,11 @@ def _bar(p: ScanProgress, width: int = 30) -> str:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    import signal
+
     from ksad_player.core.library.scanner import ScanProgress
     from ksad_player.core.session import ScanRequest
-    from ksad_player.core.tags.reader import AUDIO_EXTENSIONS
+    from ksad_player.core.tags import AUDIO_EXTENSIONS
 
     session = _session(args)
     previous = signal.signal(signal.SIGINT, lambda *_: session.cancel_scan())

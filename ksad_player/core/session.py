@@ -19,13 +19,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.library.identify import Identified, identify_paths
 from ksad_player.core.library.index import LibraryIndex, Track, default_path
 from ksad_player.core.library.scanner import ScanEvent, ScanSummary, drive, scan
-from ksad_player.core.match.matcher import Match, Matcher, MatchWeights
 from ksad_player.core.play.player import (
     Backend,
     NullBackend,
@@ -35,7 +35,11 @@ from ksad_player.core.play.player import (
 )
 from ksad_player.core.play.queue import Item, build_queue, item_for
 from ksad_player.core.play.sleep import SleepTimer
-from ksad_player.core.tags.reader import Tags
+from ksad_player.core.tags import Tags
+
+if TYPE_CHECKING:  # matching and reading files import rapidfuzz and mutagen: when used
+    from ksad_player.core.library.identify import Identified
+    from ksad_player.core.match.matcher import Matcher, MatchWeights
 
 
 class SessionChange(StrEnum):
@@ -80,6 +84,18 @@ class SessionEvent:
 SessionListener = Callable[[SessionEvent], None]
 
 
+class _MatcherWhenNeeded:
+    """What a scan gets for a matcher: the catalog (whose fingerprint says whether stored
+    matches are current) at once, the session's Matcher only when a file is matched."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.catalog = session.catalog
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session.matcher, name)
+
+
 class Session:
     """The catalog with the user's overlay, the matcher, the library index, the scan
     queue, mood queues and the player."""
@@ -96,7 +112,7 @@ class Session:
         loaded = catalog_mod.load(user_catalog, builtin_catalog)
         self.catalog = loaded.catalog
         self.messages: list[str] = list(loaded.warnings)  # for a banner or stderr
-        self.matcher = Matcher(self.catalog, weights)
+        self._weights = weights  # the matcher is built on first use (see `matcher`)
         self.index_path = Path(index_path) if index_path else default_path()
         self._index: LibraryIndex | None = None
         self.backend: Backend = backend or NullBackend()
@@ -113,6 +129,14 @@ class Session:
         self.sleep = SleepTimer()
         self._resume_at: tuple[int, int] | None = None  # (index, ms) the next play starts at
         self.player.listeners.append(self._forget_resume)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Built on first use: a rescan that reads no file and finds the catalog unchanged
+        never needs it (see `_MatcherWhenNeeded`)."""
+        from ksad_player.core.match.matcher import Matcher
+
+        return Matcher(self.catalog, self._weights)
 
     # -- telling --------------------------------------------------------------------------
     def _tell(self, kind: SessionChange, payload: object = None) -> None:
@@ -162,6 +186,9 @@ class Session:
 
     def library_matches(self) -> list[Identified]:
         """Every indexed file with its match, brought up to date with the catalog first."""
+        from ksad_player.core.library.identify import Identified
+        from ksad_player.core.match.matcher import Match
+
         self.index.sync_catalog(self.matcher)
         return [
             Identified(t.path, t.tags, Match(t.entry_id, t.score, t.reasons), t.error)
@@ -172,6 +199,8 @@ class Session:
         self, paths: Iterable[str | os.PathLike[str]], warn: Callable[[str], None]
     ) -> Iterator[Identified]:
         """Files outside the library: walk, read and match, without touching the index."""
+        from ksad_player.core.library.identify import identify_paths
+
         return identify_paths(paths, self.matcher, warn)
 
     def link(self, path: str, entry_id: str) -> None:
@@ -212,7 +241,8 @@ class Session:
 
             folders.append(str(make_demo()))
         with LibraryIndex(self.index_path) as idx:
-            gen = scan(idx, self.matcher, folders or None, cancel=self.cancel)
+            matcher = cast("Matcher", _MatcherWhenNeeded(self))
+            gen = scan(idx, matcher, folders or None, cancel=self.cancel)
             return drive(gen, on_event or (lambda _e: None))
 
     def finish_scan(self, outcome: ScanSummary | str) -> ScanRequest | None:

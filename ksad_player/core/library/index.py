@@ -17,12 +17,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
-from ksad_player.core.match.matcher import Match, Matcher, Reason
-from ksad_player.core.tags.reader import ReadResult, Tags
+from ksad_player.core.tags import ReadResult, Tags
+
+if TYPE_CHECKING:  # the matcher (rapidfuzz) is imported where a match is made or read
+    from ksad_player.core.match.matcher import Match, Matcher, Reason
 
 SCHEMA_VERSION = 1
 NEVER = "__never__"  # a link that says: this file is no catalog song
@@ -145,6 +147,8 @@ def _reasons_json(m: Match | None) -> str | None:
 def _reasons_from(text: str | None) -> tuple[Reason, ...]:
     if not text:
         return ()
+    from ksad_player.core.match.matcher import Reason
+
     return tuple(Reason(*r) for r in json.loads(text).get("reasons", []))
 
 

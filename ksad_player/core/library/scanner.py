@@ -10,22 +10,22 @@ scan continues from.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
 from ksad_player.core.library.walk import Skipped, walk_tree
-from ksad_player.core.match.matcher import Matcher, MatchWeights
-from ksad_player.core.tags.reader import read_tags
+
+if TYPE_CHECKING:  # imported where files are read: a rescan that reads none skips them
+    import multiprocessing.context
+
+    from ksad_player.core.catalog import Catalog
+    from ksad_player.core.match.matcher import Matcher, MatchWeights
 
 IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
 CHUNK = 64
@@ -81,6 +81,8 @@ _worker_matcher: Matcher | None = None
 
 def _init_worker(catalog: Catalog, weights: MatchWeights) -> None:
     """Each worker matches with the session's own catalog and weights."""
+    from ksad_player.core.match.matcher import Matcher
+
     global _worker_matcher
     _worker_matcher = Matcher(catalog, weights)
 
@@ -95,6 +97,8 @@ class Scanned(NamedTuple):
 
 
 def _read_and_match(path: str, matcher: Matcher) -> Scanned | None:
+    from ksad_player.core.tags.reader import read_tags
+
     r = read_tags(path, scan=True)
     if r.tags is None:
         if not os.path.lexists(path):
@@ -110,13 +114,16 @@ def _read_chunk(paths: Sequence[str]) -> list[Scanned | None]:
 
 
 _POOL_LOCK = threading.Lock()
+_WORKER_MODULES = ["ksad_player.core.tags.reader", "ksad_player.core.match.matcher"]
 
 
 def _context() -> multiprocessing.context.BaseContext:
     """forkserver: workers fork from a clean server, safe beside Qt's and libVLC's threads."""
+    import multiprocessing
+
     with _POOL_LOCK:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ksad_player.core.library.scanner"])
+        ctx.set_forkserver_preload(["ksad_player.core.library.scanner", *_WORKER_MODULES])
         return ctx
 
 
@@ -252,6 +259,9 @@ def _read_all(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     pos = 0
     if workers > 1 and len(paths) >= IN_PROCESS_BELOW:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         batch: list[tuple[int, Scanned | None, str]] = []
         try:
             ex = ProcessPoolExecutor(

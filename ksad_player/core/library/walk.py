@@ -7,7 +7,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ksad_player.core.tags.reader import is_audio_name
+from ksad_player.core.tags import is_audio_name
 
 Warn = Callable[[str], None]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ksad_player.core.catalog import Catalog, Entry
 from ksad_player.core.match.normalize import key
-from ksad_player.core.tags.reader import Tags
+from ksad_player.core.tags import Tags
 
 ORDERS = ("shuffle", "arc")
 COMFORT = "comfort"

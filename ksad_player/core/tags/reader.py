@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import mutagen
@@ -27,72 +27,13 @@ from mutagen.wave import WAVE
 from mutagen.wavpack import WavPack
 
 from ksad_player.core.match.normalize import is_useless_artist, is_useless_title
-from ksad_player.core.tags import fastmp3, filenames, mojibake
+from ksad_player.core.tags import AUDIO_EXTENSIONS as AUDIO_EXTENSIONS
+from ksad_player.core.tags import ReadResult as ReadResult
+from ksad_player.core.tags import Tags as Tags
+from ksad_player.core.tags import fastmp3, fastmp4, filenames, mojibake
+from ksad_player.core.tags import is_audio_name as is_audio_name
 
-AUDIO_EXTENSIONS = frozenset(
-    [
-        ".mp3",
-        ".mp2",
-        ".flac",
-        ".ogg",
-        ".oga",
-        ".opus",
-        ".m4a",
-        ".m4b",
-        ".mp4",
-        ".aac",
-        ".alac",
-        ".wma",
-        ".asf",
-        ".wav",
-        ".wave",
-        ".aif",
-        ".aiff",
-        ".aifc",
-        ".ape",
-        ".wv",
-        ".mpc",
-        ".mp+",
-        ".mpp",
-        ".spx",
-    ]
-)
 _LOSSLESS = {"FLAC", "WAVE", "AIFF", "WavPack", "MonkeysAudio", "ALAC", "TrueAudio", "OptimFROG"}
-
-
-@dataclass(frozen=True)
-class Tags:
-    """A file's tags as read (after repair), plus what matching and queueing weigh."""
-
-    path: str
-    format: str = ""
-    title: str = ""
-    artists: tuple[str, ...] = ()
-    album: str = ""
-    albumartist: str = ""
-    tracknumber: int | None = None
-    duration: float = 0.0
-    has_cover: bool = False
-    lossless: bool = False
-    bitrate: int = 0
-    title_source: str = "tag"  # "tag" or "filename"
-    artist_source: str = "tag"  # "tag", "filename", "albumartist", "folder" or "none"
-    folder_artists: tuple[str, ...] = ()
-    repaired: bool = False
-    warning: str | None = None
-
-    @property
-    def artist(self) -> str:
-        return ", ".join(self.artists)
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    path: str
-    tags: Tags | None = None
-    error: str | None = None
-    size: int = 0
-    mtime_ns: int = 0
 
 
 def _first_int(value: Any) -> int | None:
@@ -323,6 +264,18 @@ def read_tags(path: str | os.PathLike[str], *, scan: bool = False) -> ReadResult
                     f.add(name, text, latin1=latin1)
             tags = _build(spath, f, "MP3", fast.length, fast.has_cover, fast.bitrate)
             return ReadResult(spath, tags=tags, **base)
+    if scan and spath[-4:].lower() in (".m4a", ".m4b", ".mp4"):  # the MP4 fast path
+        try:
+            mp4 = fastmp4.read(spath)
+        except Exception:
+            mp4 = None  # mutagen below will say what is wrong
+        if mp4 is not None:
+            f = _Fields()
+            for name, texts in mp4.fields.items():
+                f.add(name, texts)
+            fmt = "ALAC" if mp4.codec == "alac" else "AAC"
+            tags = _build(spath, f, fmt, mp4.length, mp4.has_cover, mp4.bitrate)
+            return ReadResult(spath, tags=tags, **base)
     try:
         audio = _open_for_scan(spath) if scan else mutagen.File(spath)
     except PermissionError as exc:
@@ -370,11 +323,6 @@ def _build(path: str, f: _Fields, fmt: str, length: float, cover: bool, bitrate:
         warning=_mislabel_warning(path, fmt),
     )
     return _apply_fallbacks(tags)
-
-
-def is_audio_name(name: str) -> bool:
-    dot = name.rfind(".")
-    return dot > 0 and name[dot:].lower() in AUDIO_EXTENSIONS
 
 
 def read_cover(path: str) -> bytes | None:
