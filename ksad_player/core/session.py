@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,14 @@ from pathlib import Path
 
 from ksad_player.core import catalog as catalog_mod
 from ksad_player.core.library.identify import Identified, identify_paths
-from ksad_player.core.library.index import LibraryIndex, Track, default_path
+from ksad_player.core.library.index import (
+    SCAN_IN_PROGRESS,
+    IndexBusy,
+    LibraryIndex,
+    Track,
+    default_path,
+    storage_problem,
+)
 from ksad_player.core.library.scanner import ScanEvent, ScanSummary, drive, scan
 from ksad_player.core.match.matcher import Match, Matcher, MatchWeights
 from ksad_player.core.play.player import Backend, NullBackend, Player
@@ -71,6 +79,7 @@ class Session:
         user_catalog: Path | None = None,
         builtin_catalog: Path | None = None,
         weights: MatchWeights | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
         loaded = catalog_mod.load(user_catalog, builtin_catalog)
         self.catalog = loaded.catalog
@@ -87,6 +96,9 @@ class Session:
         self.scanning = False
         self.pending: deque[ScanRequest] = deque()
         self.cancel = threading.Event()
+        # Said while another process holds the library (the CLI prints it at once).
+        self.on_wait: Callable[[str], None] = on_wait or self.messages.append
+        self.interrupted = False  # the scan was stopped by closing, not by the user
 
     # -- telling --------------------------------------------------------------------------
     def _tell(self, kind: SessionChange, payload: object = None) -> None:
@@ -99,7 +111,7 @@ class Session:
     def index(self) -> LibraryIndex:
         """The library index, opened on first use (recovering it if it must)."""
         if self._index is None:
-            self._index = LibraryIndex(self.index_path)
+            self._index = LibraryIndex(self.index_path, on_wait=self.on_wait)
             self.messages.extend(self._index.messages)
         return self._index
 
@@ -113,7 +125,10 @@ class Session:
         idx = self.index
         if idx.folders() and (idx.rebuilt or idx.sync_catalog(self.matcher)):
             self._tell(SessionChange.LIBRARY)
-        return idx.rebuilt and bool(idx.folders())
+        resume = idx.meta(SCAN_IN_PROGRESS) is not None and not idx.read_only
+        if resume:
+            self.messages.append("the last scan was interrupted; it goes on now")
+        return (idx.rebuilt or resume) and bool(idx.folders())
 
     def tracks(self) -> list[Track]:
         return self.index.tracks()
@@ -177,7 +192,10 @@ class Session:
         return True
 
     def run_scan(
-        self, request: ScanRequest, on_event: Callable[[ScanEvent], object] | None = None
+        self,
+        request: ScanRequest,
+        on_event: Callable[[ScanEvent], object] | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> ScanSummary:
         """Run one scan to its end; safe on a worker thread (its own index connection)."""
         folders = list(request.folders)
@@ -185,9 +203,24 @@ class Session:
             from ksad_player.core.demo import make_demo
 
             folders.append(str(make_demo()))
-        with LibraryIndex(self.index_path) as idx:
-            gen = scan(idx, self.matcher, folders or None, cancel=self.cancel)
-            return drive(gen, on_event or (lambda _e: None))
+        with LibraryIndex(self.index_path, on_wait=on_wait or self.on_wait) as idx:
+            try:
+                # One scan of an index at a time, across windows and processes.
+                with idx.scan_lock(self.cancel):
+                    with idx.transaction():
+                        idx.set_meta(SCAN_IN_PROGRESS, "1")  # a scan cut short resumes
+                    gen = scan(idx, self.matcher, folders or None, cancel=self.cancel)
+                    summary = drive(gen, on_event or (lambda _e: None))
+                    if not self.interrupted:
+                        with idx.transaction():
+                            idx.db.execute("DELETE FROM meta WHERE key = ?", (SCAN_IN_PROGRESS,))
+                    return summary
+            except IndexBusy:
+                if self.cancel.is_set():  # stopped while waiting for the other scan
+                    return ScanSummary(cancelled=True)
+                raise
+            except (sqlite3.Error, OSError) as exc:
+                raise storage_problem(exc, self.index_path) or exc from None
 
     def finish_scan(self, outcome: ScanSummary | str) -> ScanRequest | None:
         """A scan ended (a summary) or failed (a message). Returns the next waiting
@@ -220,8 +253,10 @@ class Session:
         self.finish_scan(summary)
         return summary
 
-    def cancel_scan(self) -> None:
-        """Stop the running scan (what was read is kept) and drop the waiting ones."""
+    def cancel_scan(self, *, interrupted: bool = False) -> None:
+        """Stop the running scan (what was read is kept) and drop the waiting ones.
+        `interrupted`: the program is closing, so the scan resumes at the next start."""
+        self.interrupted = self.interrupted or interrupted
         self.cancel.set()
         self.pending.clear()
 
@@ -251,7 +286,7 @@ class Session:
 
     def close(self) -> None:
         """Stop scanning and playing and let go of the index."""
-        self.cancel_scan()
+        self.cancel_scan(interrupted=self.scanning)
         self.player.listeners.clear()
         self.backend.stop()
         if self._index is not None:
