@@ -181,7 +181,11 @@ def _shown(value: object) -> str:
 
 
 def _good_path(value: object) -> bool:
-    return isinstance(value, str) and os.path.isabs(value) and "\0" not in value
+    """A full path that is not the root (nobody's music folder or file)."""
+    return (
+        isinstance(value, str) and os.path.isabs(value) and "\0" not in value
+        and os.path.dirname(value) != value
+    )  # fmt: skip
 
 
 def _salvage(text: str) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -193,7 +197,11 @@ def _salvage(text: str) -> tuple[list[str], list[tuple[str, str | None]]]:
             path, entry = json.loads(m.group(1)), json.loads(m.group(2))
         except ValueError:
             continue
-        if _good_path(path) and (entry is None or isinstance(entry, str)):
+        if (
+            _good_path(path)
+            and "\ufffd" not in m.group(0)
+            and (entry is None or isinstance(entry, str))
+        ):
             links.append((path, entry))
     folders: list[str] = []
     start = text.find('"folders"')
@@ -206,7 +214,7 @@ def _salvage(text: str) -> tuple[list[str], list[tuple[str, str | None]]]:
                 value = json.loads(m.group(0))
             except ValueError:
                 continue
-            if _good_path(value):
+            if _good_path(value) and "\ufffd" not in value:  # a damaged byte: not this path
                 folders.append(value)
     return folders, links
 
@@ -224,7 +232,10 @@ def _read_mirror(path: Path) -> tuple[list[str], list[tuple[str, str | None]], l
         return [], [], [f"it is larger than {MIRROR_MAX_BYTES // 2**20} MB"]
     text = raw.decode("utf-8", "replace")
     try:
-        state = json.loads(text)
+        state = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        folders, links = _salvage(text)
+        return folders, links, [f"it is not UTF-8 text (byte {exc.start + 1})"]
     except RecursionError:
         return [], [], ["it is nested too deeply to be a links file"]
     except ValueError as exc:
@@ -250,7 +261,7 @@ def _read_mirror(path: Path) -> tuple[list[str], list[tuple[str, str | None]], l
         if _good_path(f):
             folders.append(f)
         else:
-            problems.append(f"folder {n} is not an absolute path ({_shown(f)})")
+            problems.append(f"folder {n} is not a music folder's full path ({_shown(f)})")
     raw_links = state.get("links", [])
     if not isinstance(raw_links, list):
         problems.append(f"'links' is not a list ({_shown(raw_links)})")
@@ -261,7 +272,9 @@ def _read_mirror(path: Path) -> tuple[list[str], list[tuple[str, str | None]], l
             problems.append(f"link {n} is not an object ({_shown(link)})")
         elif not _good_path(link.get("path")):
             problems.append(f"link {n} has no absolute path ({_shown(link.get('path'))})")
-        elif not (link.get("entry") is None or isinstance(link.get("entry"), str)):
+        elif not (
+            link.get("entry") is None or (isinstance(link.get("entry"), str) and link["entry"])
+        ):
             problems.append(f"link {n} names no song ({_shown(link.get('entry'))})")
         else:
             links.append((link["path"], link.get("entry")))
