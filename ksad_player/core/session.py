@@ -121,13 +121,12 @@ class Session:
 
     def open_library(self) -> bool:
         """Open the index and bring its matches up to date with the catalog. True when the
-        index was rebuilt and its folders need a scan to fill it again."""
+        index was rebuilt, or its last scan was interrupted, and its folders need a scan."""
         idx = self.index
         if idx.folders() and (idx.rebuilt or idx.sync_catalog(self.matcher)):
             self._tell(SessionChange.LIBRARY)
+        # A scan cut short (quit, kill, power cut) goes on by itself at this start.
         resume = idx.meta(SCAN_IN_PROGRESS) is not None and not idx.read_only
-        if resume:
-            self.messages.append("the last scan was interrupted; it goes on now")
         return (idx.rebuilt or resume) and bool(idx.folders())
 
     def tracks(self) -> list[Track]:
