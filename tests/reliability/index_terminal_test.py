@@ -15,8 +15,6 @@ import unicodedata
 
 import pytest
 
-from ksad_player.core.display import for_terminal
-
 CONTROLS = [
     "\x1b]0;owned\x07",
     "\x1b[2J",
@@ -53,6 +51,8 @@ def hostile(make_track, tmp_path):
 
 
 def test_every_control_character_has_a_visible_escape():
+    from ksad_player.core.display import for_terminal
+
     for c in CONTROLS:
         shown = for_terminal(f"a{c}b")
         assert not any(ch in shown for ch in "\x1b\x07\r\n\x08\x7f\x9b\u202e"), repr(shown)

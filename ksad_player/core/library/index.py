@@ -380,6 +380,7 @@ class LibraryIndex:
         self.wait = default_wait() if wait is None else wait
         self.on_wait = on_wait or (lambda _m: None)
         self._told = False
+        self._holding = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -397,7 +398,7 @@ class LibraryIndex:
                 "scanning and linking are off"
             )
             return
-        with self._file_lock(self.lock_path, WAITING):
+        with self._index_lock():
             try:
                 self.db = self._open()
             except (_Broken, _TooNew) as exc:
@@ -451,6 +452,20 @@ class LibraryIndex:
             yield
         finally:
             os.close(fd)  # releases the lock
+
+    @contextlib.contextmanager
+    def _index_lock(self) -> Iterator[None]:
+        """Held while opening (create, migrate, move aside) and while writing the mirror:
+        one process at a time, so the newest state is the one the mirror keeps."""
+        if self._holding:
+            yield
+            return
+        with self._file_lock(self.lock_path, WAITING):
+            self._holding = True
+            try:
+                yield
+            finally:
+                self._holding = False
 
     def scan_lock(
         self, cancel: threading.Event | None = None
@@ -604,6 +619,10 @@ class LibraryIndex:
                 return ""
 
     def _export_state(self) -> None:
+        with self._index_lock():
+            self._write_state()
+
+    def _write_state(self) -> None:
         state = {
             "version": 1,
             "folders": self.folders(),
