@@ -6,6 +6,8 @@ only moves each scan onto its thread and turns its progress into signals and wor
 
 from __future__ import annotations
 
+import multiprocessing
+
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QToolButton
 
@@ -127,4 +129,9 @@ class ScanController(QObject):
         if self._on_session in self.session.listeners:
             self.session.listeners.remove(self._on_session)
         self.thread.quit()
-        self.thread.wait(5000)
+        if not self.thread.wait(100):
+            # Reading workers finish the files in hand before they stop; at quit nobody
+            # waits for those (the scan resumes at the next start): stop them now.
+            for child in multiprocessing.active_children():
+                child.terminate()
+            self.thread.wait(5000)

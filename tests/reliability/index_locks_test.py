@@ -282,3 +282,48 @@ def test_a_full_disk_stops_the_scan_plainly_and_loses_nothing(small_disk, tmp_pa
     with LibraryIndex(index) as idx:
         assert not idx.rebuilt and idx.links() == {str(lib / "001.mp3"): "taeyeon-fine"}
     assert broken_copies(index) == []
+
+
+WINDOW = r"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from ksad_player.core.play.player import NullBackend
+from ksad_player.ui.app import make_app, run
+
+app = make_app()
+
+def answer():
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMessageBox) and w.isVisible():
+            print("box:", w.text(), flush=True)
+            w.accept()
+
+timer = QTimer()
+timer.timeout.connect(answer)
+timer.start(50)
+sys.exit(run([], backend=NullBackend("test")))
+"""
+
+
+def test_the_window_says_the_library_is_in_use_and_stops_without_harm(scanned, tmp_path):
+    index, _lib = scanned
+    data = tmp_path / "xdg-data"
+    (data / "ksad-player").mkdir(parents=True)
+    home = data / "ksad-player" / "library.sqlite3"
+    home.write_bytes(index.read_bytes())
+    before = home.read_bytes()
+    holder = hold_lock(home, 60)
+    try:
+        r = subprocess.run(
+            [sys.executable, "-c", WINDOW], capture_output=True, text=True, timeout=60,
+            env={**os.environ, "XDG_DATA_HOME": str(data), "KSAD_INDEX_WAIT": "0.5"},
+        )  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert r.returncode == 1, r.stderr
+    assert "in use by another ksad-player; waiting" in r.stderr and "Traceback" not in r.stderr
+    assert "box: The library cannot be opened" in r.stdout and "in use" in r.stdout
+    assert home.read_bytes() == before and broken_copies(home) == []
