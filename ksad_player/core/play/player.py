@@ -258,7 +258,7 @@ class Player:
     # -- what the backend says ----------------------------------------------------------
     def handle(self, event: PlaybackEvent) -> None:
         """Backend events, delivered on the Player's own thread."""
-        if event.kind is EventKind.NO_OUTPUT:
+        if event.kind == EventKind.NO_OUTPUT:
             # Not the track's fault: stop where we are (nothing would be heard) and say so.
             self.output_problem = event.message or "no audio output works"
             self.backend.stop()
