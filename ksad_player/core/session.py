@@ -96,8 +96,9 @@ class Session:
         self.scanning = False
         self.pending: deque[ScanRequest] = deque()
         self.cancel = threading.Event()
-        # Said while another process holds the library (the CLI prints it at once).
-        self.on_wait: Callable[[str], None] = on_wait or self.messages.append
+        # Said while another process holds the library: the CLI and the app print it at
+        # once (a banner would come too late: it shows once the wait is over).
+        self.on_wait: Callable[[str], None] = on_wait or (lambda _m: None)
         self.interrupted = False  # the scan was stopped by closing, not by the user
 
     # -- telling --------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def scanned(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_a_lock_held_by_another_process_is_waited_for_saying_so(scanned):
     index, lib = scanned
-    holder = hold_lock(index, 2.0)
+    holder = hold_lock(index, 1.0)
     r = cli("library", "--index", str(index))
     holder.wait(10)
     assert r.returncode == 0, r.stderr
