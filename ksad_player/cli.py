@@ -120,7 +120,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     if cat.mood(args.mood) is None:
         known = ", ".join(m.id for m in cat.moods)
         print(
-            f"ksad-player: error: unknown mood {for_terminal(repr(args.mood))}; choose from {known}",
+            f"ksad-player: error: unknown mood '{for_terminal(args.mood)}'; choose from {known}",
             file=sys.stderr,
         )
         return 2

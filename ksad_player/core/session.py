@@ -188,6 +188,7 @@ class Session:
             return False
         self.scanning = True
         self.cancel.clear()
+        self.interrupted = False
         self._tell(SessionChange.SCAN_STARTED, request)
         return True
 
