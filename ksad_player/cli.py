@@ -7,7 +7,7 @@ import os
 import sys
 
 from ksad_player import __version__
-from ksad_player.core.display import display_path
+from ksad_player.core.display import display_path, for_terminal
 
 # Only what --help needs is imported here (json, pathlib, random, signal and typing cost
 # more than Python's own start); each command imports the rest. See bench/startup.py.
@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _warn(message: str) -> None:
-    print(f"ksad-player: warning: {display_path(message)}", file=sys.stderr)
+    print(f"ksad-player: warning: {for_terminal(message)}", file=sys.stderr)
 
 
 def _session(args: argparse.Namespace) -> Session:
@@ -58,7 +58,7 @@ def _session(args: argparse.Namespace) -> Session:
     from ksad_player.core.session import Session
 
     index = getattr(args, "index", None)
-    session = Session(index_path=Path(index) if index else None)
+    session = Session(index_path=Path(index) if index else None, on_wait=_warn)
     for w in session.messages:
         _warn(w)
     return session
@@ -105,11 +105,11 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
                 base = catalog_mod.load_file(catalog_mod.paths.builtin_catalog_path())
             cat = catalog_mod.load_file(path, base=base)
     except catalog_mod.CatalogError as exc:
-        print(f"{exc.origin}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        print(f"{for_terminal(str(exc.origin))}: {len(exc.problems)} problem(s)", file=sys.stderr)
         for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
+            print(f"  {for_terminal(str(p))}", file=sys.stderr)
         return 1
-    print(f"{path}: OK — {len(cat.entries)} entries, {len(cat.moods)} moods")
+    print(f"{for_terminal(str(path))}: OK — {len(cat.entries)} entries, {len(cat.moods)} moods")
     return 0
 
 
@@ -131,12 +131,13 @@ def cmd_match(args: argparse.Namespace) -> int:
         return 0
     for r in results:
         rec = _record(r)
+        path = for_terminal(rec["display_path"])
         if rec["error"]:
-            print(f"!  {rec['display_path']}  ({rec['error']})")
+            print(f"!  {path}  ({for_terminal(rec['error'])})")
         elif rec["entry"]:
-            print(f"{rec['entry']}  {rec['score']:.2f}  {rec['display_path']}")
+            print(f"{for_terminal(rec['entry'])}  {rec['score']:.2f}  {path}")
         else:
-            print(f"-  {rec['display_path']}")
+            print(f"-  {path}")
     return 0
 
 
@@ -149,7 +150,8 @@ def cmd_queue(args: argparse.Namespace) -> int:
     if cat.mood(args.mood) is None:
         known = ", ".join(m.id for m in cat.moods)
         print(
-            f"ksad-player: error: unknown mood {args.mood!r}; choose from {known}", file=sys.stderr
+            f"ksad-player: error: unknown mood '{for_terminal(args.mood)}'; choose from {known}",
+            file=sys.stderr,
         )
         return 2
     if args.paths:
@@ -191,10 +193,11 @@ def cmd_queue(args: argparse.Namespace) -> int:
         print()
         return 0
     if not items:
-        print(f"No songs for {args.mood} in these folders.")
+        print(f"No songs for {for_terminal(args.mood)} in these folders.")
     for n, it in enumerate(items, 1):
-        print(f"{n:2}. {it.title} — {it.artist}  [{display_path(it.path)}]")
-        print(f"    {it.blurb}")
+        title, artist, path = (for_terminal(x) for x in (it.title, it.artist, it.path))
+        print(f"{n:2}. {title} — {artist}  [{path}]")
+        print(f"    {for_terminal(it.blurb)}")
     return 0
 
 
@@ -228,7 +231,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 return 1
             for p in args.paths:
                 if not os.path.isdir(p):
-                    print(f"ksad-player: error: {p}: not a folder", file=sys.stderr)
+                    print(f"ksad-player: error: {for_terminal(p)}: not a folder", file=sys.stderr)
                     return 2
 
             def show(event: ScanEvent) -> None:
@@ -263,7 +266,7 @@ def cmd_library(args: argparse.Namespace) -> int:
             return 0
         for f in infos:
             offline = f", {f.offline:,} offline" if f.offline else ""
-            print(f"{display_path(f.path)}  {f.files:,} files, {f.matched:,} matched{offline}")
+            print(f"{for_terminal(f.path)}  {f.files:,} files, {f.matched:,} matched{offline}")
         print(
             f"total: {idx.count():,} files, {idx.matched_count():,} matched, {len(idx.links())} manual links"
         )
@@ -352,7 +355,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = gui.parse_args(argv)
         return run_gui(args.paths, demo=args.demo, style=args.style)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except Exception as exc:
+        from ksad_player.core.library.index import IndexUnavailable
+
+        if not isinstance(exc, IndexUnavailable):
+            raise
+        # Busy, read-only or a full disk: said plainly; the index is left as it was.
+        print(f"ksad-player: error: {for_terminal(str(exc))}", file=sys.stderr)
+        return 1
 
 
 def run_gui(paths: list[str], *, demo: bool, style: str | None = None) -> int:

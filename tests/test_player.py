@@ -90,3 +90,39 @@ def test_toggle_previous_next_remove(catalog):
     p.next()
     p.next()
     assert p.state.status == "stopped"
+
+
+def test_an_end_that_stopping_causes_is_no_news(catalog):
+    b = Recording()
+    p = Player(b)
+    p.load(items(catalog))
+    p.stop()
+    p.handle(PlaybackEvent("ended", p.current.path))  # libVLC's "ended" for the stop
+    assert p.state.index == 0 and b.played == [p.queue[0].path]
+
+
+def test_no_audio_output_stops_at_the_track_and_says_so(catalog):
+    b = Recording()
+    p = Player(b)
+    heard = []
+    p.listeners.append(lambda what, _p: heard.append(what))
+    p.load(items(catalog))
+    p.handle(PlaybackEvent("no-output", "", "No sound: no device"))
+    p.handle(PlaybackEvent("ended", p.current.path))  # it "ended" at once, unheard
+    assert "output" in heard and p.output_problem == "No sound: no device"
+    assert p.state.index == 0 and p.state.status == "stopped" and not p.state.unplayable
+
+
+def test_a_missing_file_is_gone_not_unplayable(catalog, tmp_path):
+    b = Recording()
+    p = Player(b)
+    q = items(catalog, 2)
+    here = tmp_path / "here.mp3"
+    here.write_bytes(b"x")
+    q[1] = Item(q[1].entry, str(here), q[1].title, q[1].artist, 200.0, q[1].blurb)
+    p.load(q)  # q[0] is /m/….mp3: no such file
+    p.handle(PlaybackEvent("error", q[0].path, "VLC is unable to open the MRL"))
+    assert "the file is gone" in p.last_error and "unable" not in p.last_error
+    assert p.current.path == str(here)
+    p.handle(PlaybackEvent("error", str(here), "no audio libVLC can decode"))
+    assert "no audio libVLC can decode" in p.last_error

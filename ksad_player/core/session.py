@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -24,7 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ksad_player.core import catalog as catalog_mod
-from ksad_player.core.library.index import LibraryIndex, Track, default_path
+from ksad_player.core.library.index import (
+    SCAN_IN_PROGRESS,
+    IndexBusy,
+    LibraryIndex,
+    Track,
+    default_path,
+    storage_problem,
+)
 from ksad_player.core.library.scanner import ScanEvent, ScanSummary, drive, scan
 from ksad_player.core.play.player import (
     Backend,
@@ -108,6 +116,7 @@ class Session:
         user_catalog: Path | None = None,
         builtin_catalog: Path | None = None,
         weights: MatchWeights | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
         loaded = catalog_mod.load(user_catalog, builtin_catalog)
         self.catalog = loaded.catalog
@@ -124,6 +133,10 @@ class Session:
         self.scanning = False
         self.pending: deque[ScanRequest] = deque()
         self.cancel = threading.Event()
+        # Said while another process holds the library: the CLI and the app print it at
+        # once (a banner would come too late: it shows once the wait is over).
+        self.on_wait: Callable[[str], None] = on_wait or (lambda _m: None)
+        self.interrupted = False  # the scan was stopped by closing, not by the user
         self.gentle = False  # gentle listening: songs with a content note stay out of moods
         self.volume = 100  # what the user set (MPRIS and the tray read it); sleep fades below it
         self.sleep = SleepTimer()
@@ -149,7 +162,7 @@ class Session:
     def index(self) -> LibraryIndex:
         """The library index, opened on first use (recovering it if it must)."""
         if self._index is None:
-            self._index = LibraryIndex(self.index_path)
+            self._index = LibraryIndex(self.index_path, on_wait=self.on_wait)
             self.messages.extend(self._index.messages)
         return self._index
 
@@ -159,11 +172,13 @@ class Session:
 
     def open_library(self) -> bool:
         """Open the index and bring its matches up to date with the catalog. True when the
-        index was rebuilt and its folders need a scan to fill it again."""
+        index was rebuilt, or its last scan was interrupted, and its folders need a scan."""
         idx = self.index
         if idx.folders() and (idx.rebuilt or idx.sync_catalog(self.matcher)):
             self._tell(SessionChange.LIBRARY)
-        return idx.rebuilt and bool(idx.folders())
+        # A scan cut short (quit, kill, power cut) goes on by itself at this start.
+        resume = idx.meta(SCAN_IN_PROGRESS) is not None and not idx.read_only
+        return (idx.rebuilt or resume) and bool(idx.folders())
 
     def tracks(self) -> list[Track]:
         return self.index.tracks()
@@ -228,11 +243,15 @@ class Session:
             return False
         self.scanning = True
         self.cancel.clear()
+        self.interrupted = False
         self._tell(SessionChange.SCAN_STARTED, request)
         return True
 
     def run_scan(
-        self, request: ScanRequest, on_event: Callable[[ScanEvent], object] | None = None
+        self,
+        request: ScanRequest,
+        on_event: Callable[[ScanEvent], object] | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> ScanSummary:
         """Run one scan to its end; safe on a worker thread (its own index connection)."""
         folders = list(request.folders)
@@ -240,10 +259,25 @@ class Session:
             from ksad_player.core.demo import make_demo
 
             folders.append(str(make_demo()))
-        with LibraryIndex(self.index_path) as idx:
-            matcher = cast("Matcher", _MatcherWhenNeeded(self))
-            gen = scan(idx, matcher, folders or None, cancel=self.cancel)
-            return drive(gen, on_event or (lambda _e: None))
+        with LibraryIndex(self.index_path, on_wait=on_wait or self.on_wait) as idx:
+            try:
+                # One scan of an index at a time, across windows and processes.
+                with idx.scan_lock(self.cancel):
+                    with idx.transaction():
+                        idx.set_meta(SCAN_IN_PROGRESS, "1")  # a scan cut short resumes
+                    matcher = cast("Matcher", _MatcherWhenNeeded(self))
+                    gen = scan(idx, matcher, folders or None, cancel=self.cancel)
+                    summary = drive(gen, on_event or (lambda _e: None))
+                    if not self.interrupted:
+                        with idx.transaction():
+                            idx.db.execute("DELETE FROM meta WHERE key = ?", (SCAN_IN_PROGRESS,))
+                    return summary
+            except IndexBusy:
+                if self.cancel.is_set():  # stopped while waiting for the other scan
+                    return ScanSummary(cancelled=True)
+                raise
+            except (sqlite3.Error, OSError) as exc:
+                raise storage_problem(exc, self.index_path) or exc from None
 
     def finish_scan(self, outcome: ScanSummary | str) -> ScanRequest | None:
         """A scan ended (a summary) or failed (a message). Returns the next waiting
@@ -276,8 +310,10 @@ class Session:
         self.finish_scan(summary)
         return summary
 
-    def cancel_scan(self) -> None:
-        """Stop the running scan (what was read is kept) and drop the waiting ones."""
+    def cancel_scan(self, *, interrupted: bool = False) -> None:
+        """Stop the running scan (what was read is kept) and drop the waiting ones.
+        `interrupted`: the program is closing, so the scan resumes at the next start."""
+        self.interrupted = self.interrupted or interrupted
         self.cancel.set()
         self.pending.clear()
 
@@ -461,7 +497,7 @@ class Session:
 
     def close(self) -> None:
         """Stop scanning and playing and let go of the index."""
-        self.cancel_scan()
+        self.cancel_scan(interrupted=self.scanning)
         self.player.listeners.clear()
         self.backend.stop()
         if self._index is not None:

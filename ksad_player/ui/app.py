@@ -6,9 +6,10 @@ import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ksad_player.core import paths
+from ksad_player.core.library.index import IndexUnavailable
 from ksad_player.core.play.player import Backend
 from ksad_player.core.session import Session
 from ksad_player.playback.vlc_backend import make_backend
@@ -83,8 +84,17 @@ def run(
 ) -> int:
     app = make_app(style=style)
     gain = str(settings().value("player/replaygain", "track"))
-    session = Session(backend=backend or make_backend(gain))
-    window = MainWindow(session)
+    session = Session(
+        backend=backend or make_backend(gain),
+        on_wait=lambda m: print(f"ksad-player: {m}", file=sys.stderr, flush=True),
+    )
+    try:
+        window = MainWindow(session)
+    except IndexUnavailable as exc:  # held by another process past the wait, or unusable
+        print(f"ksad-player: error: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "ksad-player", f"The library cannot be opened: {exc}.")
+        session.backend.close()
+        return 1
     if style:
         window.apply_style(style, save=False)
     window.show()

@@ -691,6 +691,11 @@ class MainWindow(QMainWindow):
                 self.say(f"Now playing {cur.title} — {cur.artist}.")
         elif what is PlayerChange.SKIPPED:
             self.say(player.last_error)
+        elif what is PlayerChange.OUTPUT:  # no audio output works: a banner, not silence
+            shown = [m for m in self.banner.text().split("\n") if m]
+            if player.output_problem not in shown:
+                self.set_banner([*shown, player.output_problem])
+            self.say(player.output_problem)
         elif what is PlayerChange.FINISHED:
             bad = sum(1 for i in player.queue if i.path in player.state.unplayable)
             skipped = (

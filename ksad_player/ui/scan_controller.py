@@ -6,9 +6,12 @@ only moves each scan onto its thread and turns its progress into signals and wor
 
 from __future__ import annotations
 
+import multiprocessing
+
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QToolButton
 
+from ksad_player.core.library.index import IndexUnavailable
 from ksad_player.core.library.scanner import ScanPhase, ScanProblem, ScanProgress, ScanSummary
 from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 
@@ -20,6 +23,7 @@ class ScanWorker(QObject):
     problem = Signal(object)  # ScanProblem
     finished = Signal(object)  # ScanSummary
     failed = Signal(str)
+    waiting = Signal(str)  # another process holds the library; this scan waits, saying so
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -31,7 +35,9 @@ class ScanWorker(QObject):
     @Slot(object)
     def run(self, request: ScanRequest) -> None:
         try:
-            self.finished.emit(self.session.run_scan(request, self._emit))
+            self.finished.emit(self.session.run_scan(request, self._emit, self.waiting.emit))
+        except IndexUnavailable as exc:  # busy, read-only, a full disk: said as it is
+            self.failed.emit(str(exc))
         except Exception as exc:  # a scan must never take the window down
             self.failed.emit(f"{type(exc).__name__}: {exc}")
 
@@ -59,6 +65,7 @@ class ScanController(QObject):
         self.worker.problem.connect(self.problems.append)
         self.worker.finished.connect(self._ended)
         self.worker.failed.connect(self._ended)
+        self.worker.waiting.connect(self.say)
         cancel_button.clicked.connect(self.cancel)
         session.listeners.append(self._on_session)
         self.thread.start()
@@ -112,7 +119,19 @@ class ScanController(QObject):
         self.cancel_button.hide()
 
     def shutdown(self) -> None:
-        """Stop the scan under way and the thread (the window is closing)."""
-        self.session.cancel_scan()
+        """Stop the scan under way and the thread (the window is closing). The scan stops
+        at its next file and is marked interrupted, so the next start resumes it; nothing
+        it says any more reaches the closing window."""
+        self.session.cancel_scan(interrupted=self.session.scanning)
+        for signal in (self.worker.progress, self.worker.problem, self.worker.finished,
+                       self.worker.failed, self.worker.waiting):  # fmt: skip
+            signal.disconnect()
+        if self._on_session in self.session.listeners:
+            self.session.listeners.remove(self._on_session)
         self.thread.quit()
-        self.thread.wait(5000)
+        if not self.thread.wait(100):
+            # Reading workers finish the files in hand before they stop; at quit nobody
+            # waits for those (the scan resumes at the next start): stop them now.
+            for child in multiprocessing.active_children():
+                child.terminate()
+            self.thread.wait(5000)

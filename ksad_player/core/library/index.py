@@ -9,10 +9,17 @@ not UTF-8 are real too.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
+import math
 import os
+import re
+import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -165,48 +172,403 @@ def catalog_fingerprint(catalog: Catalog) -> str:
     return hashlib.sha256(repr((catalog.entries, catalog.moods)).encode()).hexdigest()[:32]
 
 
-class LibraryIndex:
-    """Open (creating, migrating or rebuilding as needed) the index at `path`."""
+MIRROR_MAX_BYTES = 64 * 1024 * 1024
+_LINK_RE = re.compile(
+    r'\{\s*"path"\s*:\s*("(?:[^"\\]|\\.)*")\s*,\s*"entry"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*\}'
+)
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 
-    def __init__(self, path: Path | None = None) -> None:
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _good_path(value: object) -> bool:
+    """A full path that is not the root (nobody's music folder or file)."""
+    return (
+        isinstance(value, str) and os.path.isabs(value) and "\0" not in value
+        and os.path.dirname(value) != value
+    )  # fmt: skip
+
+
+def _salvage(text: str) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """From a mirror that is not valid JSON (cut short, a byte flipped), the links and
+    folders that are still whole. Linear regular expressions: bounded on any input."""
+    links: list[tuple[str, str | None]] = []
+    for m in _LINK_RE.finditer(text):
+        try:
+            path, entry = json.loads(m.group(1)), json.loads(m.group(2))
+        except ValueError:
+            continue
+        if (
+            _good_path(path)
+            and "\ufffd" not in m.group(0)
+            and (entry is None or isinstance(entry, str))
+        ):
+            links.append((path, entry))
+    folders: list[str] = []
+    start = text.find('"folders"')
+    if start >= 0:
+        end = text.find("]", start)
+        for m in _STRING_RE.finditer(
+            text, start + len('"folders"'), end if end >= 0 else len(text)
+        ):
+            try:
+                value = json.loads(m.group(0))
+            except ValueError:
+                continue
+            if _good_path(value) and "\ufffd" not in value:  # a damaged byte: not this path
+                folders.append(value)
+    return folders, links
+
+
+def _read_mirror(path: Path) -> tuple[list[str], list[tuple[str, str | None]], list[str]]:
+    """(folders, links, problems) from the links mirror, checked like a user catalog."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MIRROR_MAX_BYTES + 1)
+    except FileNotFoundError:
+        return [], [], []
+    except OSError as exc:
+        return [], [], [f"it cannot be read ({exc.strerror or exc})"]
+    if len(raw) > MIRROR_MAX_BYTES:
+        return [], [], [f"it is larger than {MIRROR_MAX_BYTES // 2**20} MB"]
+    text = raw.decode("utf-8", "replace")
+    try:
+        state = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        folders, links = _salvage(text)
+        return folders, links, [f"it is not UTF-8 text (byte {exc.start + 1})"]
+    except RecursionError:
+        return [], [], ["it is nested too deeply to be a links file"]
+    except ValueError as exc:
+        folders, links = _salvage(text)
+        where = (
+            f" (line {exc.lineno}, column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        return folders, links, [f"it is not valid JSON{where}"]
+    if not isinstance(state, dict):
+        return [], [], ["it holds no object with folders and links"]
+    problems: list[str] = []
+    raw_folders = state.get("folders", [])
+    if isinstance(raw_folders, str):
+        problems.append("'folders' is one text instead of a list; read as one folder")
+        raw_folders = [raw_folders]
+    elif not isinstance(raw_folders, list):
+        problems.append(f"'folders' is not a list ({_shown(raw_folders)})")
+        raw_folders = []
+    folders = []
+    for n, f in enumerate(raw_folders, 1):
+        if _good_path(f):
+            folders.append(f)
+        else:
+            problems.append(f"folder {n} is not a music folder's full path ({_shown(f)})")
+    raw_links = state.get("links", [])
+    if not isinstance(raw_links, list):
+        problems.append(f"'links' is not a list ({_shown(raw_links)})")
+        raw_links = []
+    links = []
+    for n, link in enumerate(raw_links, 1):
+        if not isinstance(link, dict):
+            problems.append(f"link {n} is not an object ({_shown(link)})")
+        elif not _good_path(link.get("path")):
+            problems.append(f"link {n} has no absolute path ({_shown(link.get('path'))})")
+        elif not (
+            link.get("entry") is None or (isinstance(link.get("entry"), str) and link["entry"])
+        ):
+            problems.append(f"link {n} names no song ({_shown(link.get('entry'))})")
+        else:
+            links.append((link["path"], link.get("entry")))
+    return folders, links, problems
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used as asked; the message is in the user's words."""
+
+
+class IndexBusy(IndexUnavailable):
+    """Another process holds the index locked for longer than we wait."""
+
+
+class IndexReadOnly(IndexUnavailable):
+    """A write was asked of an index whose file or folder is not writable."""
+
+
+class _Broken(Exception):
+    """The file failed its integrity check or is not a database: it may be moved aside."""
+
+
+# SQLite's primary result codes that say "busy", "not writable" or "damaged".
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_UNWRITABLE = {3, 8, 14, 23}  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_AUTH
+_FULL = 13  # SQLITE_FULL
+_IOERR = 10  # SQLITE_IOERR: on Linux also what a full disk can give
+WAITING = "the library is in use by another ksad-player; waiting…"
+SCAN_WAITING = "another scan of this library is running; this one starts when it ends…"
+SCAN_IN_PROGRESS = "scan"  # meta key: set while a scan runs, so an interrupted one resumes
+
+
+def _user_version(db: sqlite3.Connection) -> Callable[[], int]:
+    return lambda: int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def storage_problem(exc: BaseException, path: Path) -> IndexUnavailable | None:
+    """A full or failing disk under the index, in the user's words (None: something else)."""
+    if isinstance(exc, sqlite3.Error):
+        if _code(exc) not in (_FULL, _IOERR):
+            return None
+    elif not (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO)):
+        return None
+    try:
+        full = shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        full = False
+    said_full = _code(exc) == _FULL if isinstance(exc, sqlite3.Error) else exc.errno == errno.ENOSPC
+    what = "is full" if full or said_full else "failed to write"
+    return IndexUnavailable(
+        f"the disk holding the library index {path} {what}; "
+        "what was saved before is kept — free some space and try again"
+    )
+
+
+def default_wait() -> float:
+    """Seconds to wait for another process's lock (KSAD_INDEX_WAIT, default 30)."""
+    try:
+        return max(0.0, float(os.environ.get("KSAD_INDEX_WAIT", "30")))
+    except ValueError:
+        return 30.0
+
+
+def _unwritable(path: Path) -> str:
+    """Why the index cannot be written ('' when it can), naming what is not writable."""
+    folder = path.parent
+    if not folder.exists():
+        return ""
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} is not writable"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file {path} is not writable"
+    return ""
+
+
+class LibraryIndex:
+    """Open (creating, migrating or rebuilding as needed) the index at `path`.
+
+    A lock held by another process is waited for, saying so through `on_wait`, up to
+    `wait` seconds (then IndexBusy): a busy index is never taken for a broken one. Only
+    a failed integrity check or a file that is not a database is moved aside. An index
+    that is not writable opens read-only: reads work, writes raise IndexReadOnly.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        wait: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.state_path = self.path.with_name(self.path.stem + "-links.json")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.scan_lock_path = self.path.with_name(self.path.name + ".scan-lock")
         self.messages: list[str] = []
         self.rebuilt = False
+        self.wait = default_wait() if wait is None else wait
+        self.on_wait = on_wait or (lambda _m: None)
+        self._told = False
+        self._holding = False
         try:
-            self.db = self._open()
-        except (sqlite3.DatabaseError, _TooNew) as exc:
-            self._move_aside(str(exc))
-            self.db = self._open()
-            self._restore_state()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexReadOnly(
+                f"cannot create the folder for the library index, {self.path.parent}: "
+                f"{exc.strerror or exc}"
+            ) from None
+        self.read_only = _unwritable(self.path)
+        if self.read_only:
+            if not self.path.exists():
+                raise IndexReadOnly(f"cannot create the library index: {self.read_only}")
+            self.db = self._open_read_only()
+            self.messages.append(
+                f"the library index is read-only ({self.read_only}): it is shown as it is; "
+                "scanning and linking are off"
+            )
+            return
+        with self._index_lock():
+            try:
+                self.db = self._open()
+            except (_Broken, _TooNew) as exc:
+                self._move_aside(str(exc))
+                self.db = self._open()
+                self._restore_state()
+
+    # -- waiting for other processes ------------------------------------------------------
+    def _waiting(
+        self, message: str, deadline: float, cancel: threading.Event | None = None
+    ) -> None:
+        """Say once that we wait; sleep a little; give up past the deadline."""
+        if cancel is not None and cancel.is_set():
+            raise IndexBusy("stopped while waiting for the library")
+        if time.monotonic() > deadline:
+            raise IndexBusy(
+                f"the library index {self.path} is in use by another ksad-player; "
+                "try again when it has finished (nothing was changed)"
+            )
+        if not self._told:
+            self._told = True
+            self.on_wait(message)
+        time.sleep(0.05)
+
+    def _retry(self, step: Callable[[], Any]) -> Any:
+        """Run one SQLite step, waiting while another process holds the index locked."""
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if _code(exc) not in _BUSY:
+                    raise
+            self._waiting(WAITING, deadline)
+
+    @contextlib.contextmanager
+    def _file_lock(
+        self, path: Path, message: str, *, forever: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[None]:  # fmt: skip
+        """An exclusive flock on `path` (processes and connections alike wait for it)."""
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            deadline = math.inf if forever else time.monotonic() + self.wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    self._waiting(message, deadline, cancel)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    @contextlib.contextmanager
+    def _index_lock(self) -> Iterator[None]:
+        """Held while opening (create, migrate, move aside) and while writing the mirror:
+        one process at a time, so the newest state is the one the mirror keeps."""
+        if self._holding:
+            yield
+            return
+        with self._file_lock(self.lock_path, WAITING):
+            self._holding = True
+            try:
+                yield
+            finally:
+                self._holding = False
+
+    def scan_lock(
+        self, cancel: threading.Event | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Held for a whole scan: scans of one index (two windows, the CLI and a window)
+        run one after the other. Waits as long as it takes, or until `cancel` is set
+        (then IndexBusy)."""
+        self.check_writable()
+        self._told = False
+        return self._file_lock(self.scan_lock_path, SCAN_WAITING, forever=True, cancel=cancel)
+
+    def check_writable(self) -> None:
+        if self.read_only:
+            raise IndexReadOnly(
+                f"the library index is read-only ({self.read_only}); nothing was changed"
+            )
 
     # -- opening, migrating, recovering --------------------------------------------------
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=0.2, isolation_level=None, check_same_thread=False)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            self._retry(lambda: db.execute("PRAGMA journal_mode=WAL").fetchone())
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("the index failed its integrity check")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if self._retry(lambda: db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+                raise _Broken("the index failed its integrity check")
+            version = self._retry(lambda: db.execute("PRAGMA user_version").fetchone()[0])
+            if version < SCHEMA_VERSION:
+                self._retry(lambda: db.execute("BEGIN IMMEDIATE"))
+                # Read again under the write lock: another process may have just made it.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                for v in range(version + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[v](db)
+                    db.execute(f"PRAGMA user_version={v}")
+                db.execute("COMMIT")
             if version > SCHEMA_VERSION:
                 raise _TooNew(f"the index was written by a newer ksad-player (schema {version})")
-            for v in range(version + 1, SCHEMA_VERSION + 1):
-                db.execute("BEGIN IMMEDIATE")
-                MIGRATIONS[v](db)
-                db.execute(f"PRAGMA user_version={v}")
-                db.execute("COMMIT")
+            db.execute(f"PRAGMA busy_timeout={int(min(self.wait, 30) * 1000)}")
+        except sqlite3.Error as exc:
+            db.close()
+            code = _code(exc)
+            if code in _CORRUPT:
+                raise _Broken(f"the index is damaged ({exc})") from None
+            if code in _UNWRITABLE:
+                raise IndexReadOnly(
+                    f"the library index {self.path} cannot be written ({exc})"
+                ) from None
+            raise storage_problem(exc, self.path) or exc from None
         except BaseException:
             db.close()
             raise
         return db
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open without writing anything, not even WAL's shared-memory file if it cannot."""
+        uri = self.path.resolve().as_uri()
+        last: sqlite3.Error | None = None
+        for mode in ("mode=ro", "immutable=1"):
+            try:
+                db = sqlite3.connect(
+                    f"{uri}?{mode}", uri=True, timeout=0.2, isolation_level=None,
+                    check_same_thread=False,
+                )  # fmt: skip
+                version = self._retry(_user_version(db))
+            except sqlite3.Error as exc:
+                last = exc
+                if _code(exc) in _CORRUPT:
+                    break
+                continue
+            if version != SCHEMA_VERSION:
+                db.close()
+                raise IndexReadOnly(
+                    f"the library index is read-only ({self.read_only}) and from another "
+                    f"version of ksad-player (schema {version}); it was left as it is"
+                )
+            return db
+        raise IndexReadOnly(
+            f"the library index cannot be read ({last}) and is read-only ({self.read_only}); "
+            "it was left as it is"
+        )
+
     def _move_aside(self, why: str) -> None:
+        """Keep the broken file under a name no other broken copy has (never overwritten)."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.broken-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
+        n = 0
+        while True:
+            aside = self.path.with_name(f"{self.path.name}.broken-{stamp}" + (f"-{n}" if n else ""))
+            try:
+                os.link(self.path, aside)  # fails if that name is taken: nothing is overwritten
+                self.path.unlink()
+                break
+            except FileExistsError:
+                n += 1
+            except OSError:  # no hard links here: a rename to a name not taken
+                if not aside.exists():
+                    self.path.replace(aside)
+                    break
+                n += 1
+        for suffix in ("-wal", "-shm"):
             src = Path(str(self.path) + suffix)
             if src.exists():
                 src.replace(Path(str(aside) + suffix))
@@ -214,26 +576,57 @@ class LibraryIndex:
         self.messages.append(f"{why}; moved it to {aside.name} and rebuilt the library index")
 
     def _restore_state(self) -> None:
-        """Folders and links from the JSON mirror; the next scan fills in the files."""
-        try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        """Folders and links from the JSON mirror; the next scan fills in the files.
+
+        The mirror is checked like a user catalog: what is valid is restored, the rest
+        is named in a warning, and a damaged mirror is copied aside before it is rewritten.
+        """
+        folders, links, problems = _read_mirror(self.state_path)
+        if problems:
+            kept = self._keep_damaged_mirror()
+            self.messages.append(
+                f"the links file {self.state_path.name} is damaged: " + "; ".join(problems[:5])
+                + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+                + (f"; kept a copy as {kept}" if kept else "")
+                + "; restored what was valid"
+            )  # fmt: skip
+        if not folders and not links and not self.state_path.exists():
             return
+        now = time.time()
         with self.transaction():
-            for f in state.get("folders", []):
+            for f in folders:
                 self.db.execute(
-                    "INSERT OR IGNORE INTO folders(path, added) VALUES (?, ?)", (_b(f), time.time())
+                    "INSERT OR IGNORE INTO folders(path, added) VALUES (?, ?)", (_b(f), now)
                 )
-            for link in state.get("links", []):
+            for path, entry in links:
                 self.db.execute(
                     "INSERT OR REPLACE INTO links(path, entry_id, created) VALUES (?, ?, ?)",
-                    (_b(link["path"]), link["entry"] or NEVER, time.time()),
+                    (_b(path), entry or NEVER, now),
                 )
-        self.messages.append(
-            f"restored {len(state.get('folders', []))} folder(s) and {len(state.get('links', []))} link(s)"
-        )
+        self.messages.append(f"restored {len(folders)} folder(s) and {len(links)} link(s)")
+        if problems:
+            self._export_state()  # the mirror now holds what was restored, and only that
+
+    def _keep_damaged_mirror(self) -> str:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        n = 0
+        while True:
+            copy = self.state_path.with_name(
+                f"{self.state_path.name}.damaged-{stamp}" + (f"-{n}" if n else "")
+            )
+            try:
+                os.link(self.state_path, copy)
+                return copy.name
+            except FileExistsError:
+                n += 1
+            except OSError:
+                return ""
 
     def _export_state(self) -> None:
+        with self._index_lock():
+            self._write_state()
+
+    def _write_state(self) -> None:
         state = {
             "version": 1,
             "folders": self.folders(),
@@ -241,12 +634,18 @@ class LibraryIndex:
                 {"path": p, "entry": None if e == NEVER else e} for p, e in self.links().items()
             ],
         }
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, ensure_ascii=True, indent=1), encoding="utf-8")
-        tmp.replace(self.state_path)
+        tmp = self.state_path.with_name(f"{self.state_path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(state, ensure_ascii=True, indent=1), encoding="utf-8")
+            tmp.replace(self.state_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)  # the old mirror stays whole
+            raise storage_problem(exc, self.path) or exc from None
 
     def transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        """One write transaction; waits (saying so) for another process's lock."""
+        self.check_writable()
+        return _Transaction(self)
 
     def close(self) -> None:
         self.db.close()
@@ -397,8 +796,8 @@ class LibraryIndex:
     def sync_catalog(self, matcher: Matcher) -> int:
         """Rematch from stored tags when the catalog changed since the last match; count."""
         fp = catalog_fingerprint(matcher.catalog)
-        if self.meta("catalog") == fp:
-            return 0
+        if self.meta("catalog") == fp or self.read_only:
+            return 0  # read-only: shown as stored (the message at opening says so)
         return self.rematch(matcher)
 
     def rematch(self, matcher: Matcher) -> int:
@@ -429,13 +828,15 @@ class _TooNew(Exception):
 class _Transaction:
     """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error; nests as a no-op."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    def __init__(self, index: LibraryIndex) -> None:
+        self.index = index
+        self.db = index.db
         self.outer = False
 
     def __enter__(self) -> sqlite3.Connection:
         if not self.db.in_transaction:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.index._told = False
+            self.index._retry(lambda: self.db.execute("BEGIN IMMEDIATE"))
             self.outer = True
         return self.db
 

@@ -9,6 +9,7 @@ signal). NullBackend plays nothing, for machines without libVLC and for tests of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -46,6 +47,7 @@ class EventKind(StrEnum):
     STOPPED = "stopped"
     ENDED = "ended"
     ERROR = "error"
+    NO_OUTPUT = "no-output"  # no audio output could be opened: it would play silently
 
 
 class PlayerChange(StrEnum):
@@ -56,6 +58,7 @@ class PlayerChange(StrEnum):
     STATUS = "status"  # playing, paused, stopped or the repeat mode
     SKIPPED = "skipped"  # a track could not be played; `last_error` says why
     FINISHED = "finished"  # the queue ran out
+    OUTPUT = "output"  # the audio output failed; `output_problem` says so, for a banner
 
 
 REPEAT_MODES = tuple(RepeatMode)
@@ -151,6 +154,7 @@ class Player:
         self.state = PlayerState()
         self.listeners: list[Listener] = []
         self.last_error = ""
+        self.output_problem = ""  # set when no audio output works: nothing would be heard
 
     # -- notifications ------------------------------------------------------------------
     def _tell(self, what: PlayerChange) -> None:
@@ -254,10 +258,27 @@ class Player:
     # -- what the backend says ----------------------------------------------------------
     def handle(self, event: PlaybackEvent) -> None:
         """Backend events, delivered on the Player's own thread."""
+        if event.kind == EventKind.NO_OUTPUT:
+            # Not the track's fault: stop where we are (nothing would be heard) and say so.
+            self.output_problem = event.message or "no audio output works"
+            self.backend.stop()
+            self.state.status = PlaybackStatus.STOPPED
+            self._tell(PlayerChange.OUTPUT)
+            self._tell(PlayerChange.STATUS)
+            return
         cur = self.current
         if cur is None or (event.path and event.path != cur.path):
             return  # late news about a track we already left
-        if event.kind == EventKind.ENDED and self.backend.available and self.backend.duration_ms() <= 0:
+        if (
+            event.kind in (EventKind.ENDED, EventKind.ERROR)
+            and self.state.status is PlaybackStatus.STOPPED
+        ):
+            return  # the end that stopping (or a failed output) causes is no news
+        if (
+            event.kind == EventKind.ENDED
+            and self.backend.available
+            and self.backend.duration_ms() <= 0
+        ):
             # libVLC "ends" a file it found no audio in at once, without an error.
             event = PlaybackEvent(EventKind.ERROR, event.path, "no audio libVLC can decode")
         if event.kind == EventKind.ENDED:
@@ -270,9 +291,10 @@ class Player:
                 self.play_at(nxt)
         elif event.kind == EventKind.ERROR:
             self.state.unplayable.add(cur.path)
-            self.last_error = (
-                f"Could not play {cur.title} ({event.message or 'unplayable file'}); skipped"
-            )
+            reason = event.message or "unplayable file"
+            if not os.path.lexists(cur.path):
+                reason = "the file is gone: moved, renamed or deleted since the scan"
+            self.last_error = f"Could not play {cur.title} ({reason}); skipped"
             self._tell(PlayerChange.SKIPPED)
             # Skip forward without wrapping onto the same broken file forever.
             following = self.state.index + 1
