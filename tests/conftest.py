@@ -32,10 +32,10 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 @pytest.fixture(autouse=True)
 def isolated_xdg(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path_factory.mktemp("xdg")
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        (root / var).mkdir()
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+        (root / var).mkdir(mode=0o700)
         monkeypatch.setenv(var, str(root / var))
-    return root
+    return root  # XDG_RUNTIME_DIR too: the single-instance socket never meets a real window
 
 
 def copy_template(fmt: str, dest: Path) -> Path:
@@ -109,3 +109,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail("libVLC is missing, and with CI=true a test that needs it may not skip")
     pytest.skip("libVLC is not installed here")
+
+
+class PlayingNull:
+    """A NullBackend that says it can play, for logic tests where libVLC is beside the
+    point (an unavailable backend makes the session refuse to play, as it should)."""
+
+    def __new__(cls) -> object:
+        from ksad_player.core.play.player import NullBackend
+
+        backend = NullBackend()
+        backend.available = True
+        return backend

@@ -7,16 +7,18 @@ import random
 import pytest
 
 from ksad_player.core.demo import make_demo
-from ksad_player.core.play.player import NullBackend, PlaybackStatus
+from ksad_player.core.play.player import PlaybackStatus
 from ksad_player.core.play.queue import build_queue, lift_count
 from ksad_player.core.play.sleep import FADE_SECONDS, SleepMode, SleepTimer, fmt_left
 from ksad_player.core.session import ResumeState, ScanRequest, Session, SessionChange
+
+from .conftest import PlayingNull
 
 
 def _session(make_track, tmp_path, songs) -> Session:
     for n, (title, artist) in enumerate(songs):
         make_track("mp3", f"k/{n}.mp3", title=title, artists=[artist])
-    s = Session(backend=NullBackend(), index_path=tmp_path / "i.sqlite3")
+    s = Session(backend=PlayingNull(), index_path=tmp_path / "i.sqlite3")
     s.scan_now(ScanRequest((str(tmp_path / "lib" / "k"),)))
     return s
 
@@ -45,7 +47,7 @@ def test_a_restored_queue_waits_paused_at_its_track_and_position(make_track, tmp
     assert state.index == 1 and state.position_ms == 1234 and state.mood == "loneliness"
     s.close()
 
-    again = Session(backend=NullBackend(), index_path=tmp_path / "i.sqlite3")
+    again = Session(backend=PlayingNull(), index_path=tmp_path / "i.sqlite3")
     assert again.restore(state)
     p = again.player
     assert [i.path for i in p.queue] == list(state.paths)
@@ -56,7 +58,7 @@ def test_a_restored_queue_waits_paused_at_its_track_and_position(make_track, tmp
     assert again.backend.position_ms() == 1234 and again.resume_position_ms is None
     again.close()
 
-    third = Session(backend=NullBackend(), index_path=tmp_path / "i.sqlite3")
+    third = Session(backend=PlayingNull(), index_path=tmp_path / "i.sqlite3")
     assert third.restore(state)
     third.player.play_at(0)  # started some other way: the old position is not kept
     assert third.resume_position_ms is None and third.resume_state().index == 0
@@ -73,7 +75,7 @@ def test_restore_drops_files_that_left_and_keeps_the_position_only_on_its_track(
     assert len(s.player.queue) == 3 and s.player.state.index == 0
     assert s.resume_position_ms == 0  # its own track left: start the first one from the top
     assert not s.restore(ResumeState((str(tmp_path / "x.mp3"),), 0, 0))  # a queue is loaded
-    empty = Session(backend=NullBackend(), index_path=tmp_path / "i.sqlite3")
+    empty = Session(backend=PlayingNull(), index_path=tmp_path / "i.sqlite3")
     assert not empty.restore(ResumeState((str(tmp_path / "x.mp3"),), 0, 0))
     assert empty.player.queue == []
     s.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ksad_player.core.catalog import Artist, Catalog, Entry
@@ -258,6 +258,10 @@ def test_one_edit_of_a_long_title_or_artist_still_matches(matcher, catalog, data
 
     e, where, text = data.draw(st.sampled_from(_long_fields(catalog)))
     edited = typo(text, op, random.Random(seed))
+    # An edit can land on another spelling the catalog knows ("Younha" less its "o" is
+    # "Yunha", an alias): that is an exact match, not a forgiven typo.
+    known = e.titles if where == "title" else tuple(n for a in e.artists for n in a.names)
+    assume(key(edited) not in {key(k) for k in known})
     others = [a.name for a in e.artists[1:]]
     t = tags(edited, e.credit) if where == "title" else tags(e.title, " & ".join([edited, *others]))
     m = matcher.match(t)

@@ -89,3 +89,44 @@ def test_changing_the_mode_applies_at_once(make_track, tmp_path):
     track = play()
     backend.close()
     assert track / off == pytest.approx(10 ** (-18 / 20), rel=0.25)
+
+
+@pytest.mark.vlc
+def test_a_mode_change_while_paused_keeps_the_place_and_the_seek(tmp_path):
+    """The new libVLC player has no media yet: the paused song's place and length stay
+    readable (seek bar, MPRIS, resume), and a seek made then is where it resumes."""
+    import wave as wave_mod
+
+    from ksad_player.core.demo import RATE, melody
+
+    src = tmp_path / "long.wav"
+    with wave_mod.open(str(src), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(melody(3, 8.0).tobytes())
+    out = tmp_path / "out.wav"
+    backend = VlcBackend(
+        [*vlc_args("none"), "--aout=afile", f"--audiofile-file={out}"], replay_gain="none"
+    )
+    playing = threading.Event()
+    backend.on_event = lambda e: e.kind is EventKind.PLAYING and playing.set()
+    backend.play(str(src))
+    assert playing.wait(10)
+    deadline = time.monotonic() + 10
+    while backend.position_ms() < 1000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    backend.pause()
+    time.sleep(0.3)
+    place, length = backend.position_ms(), backend.duration_ms()
+    assert place >= 1000 and length >= 7000
+    backend.set_replay_gain("track")
+    assert backend.position_ms() == place and backend.duration_ms() == length
+    backend.seek(5000)
+    assert backend.position_ms() == 5000
+    playing.clear()
+    backend.resume()
+    assert playing.wait(10)
+    time.sleep(0.3)
+    assert backend.position_ms() >= 5000
+    backend.close()

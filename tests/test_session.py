@@ -13,6 +13,8 @@ from ksad_player.core.match.matcher import MatchWeights
 from ksad_player.core.play.player import NullBackend, PlaybackStatus, PlayerChange
 from ksad_player.core.session import ScanRequest, Session, SessionChange
 
+from .conftest import PlayingNull
+
 PACKAGE = Path(ksad_player.__file__).parent
 
 
@@ -99,7 +101,7 @@ def test_the_demo_is_a_request_not_a_path(tmp_path):
 
 
 def test_pressing_a_mood_loads_the_player_and_tells_everyone(library, tmp_path):
-    session = Session(backend=NullBackend(), index_path=tmp_path / "idx.sqlite3")
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
     session.scan_now(ScanRequest((str(library),)))
     heard = _heard(session)
     changes: list[PlayerChange] = []
@@ -113,13 +115,76 @@ def test_pressing_a_mood_loads_the_player_and_tells_everyone(library, tmp_path):
 
 
 def test_a_mood_with_no_songs_loads_nothing(library, tmp_path):
-    session = Session(backend=NullBackend(), index_path=tmp_path / "idx.sqlite3")
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
     session.scan_now(ScanRequest((str(library),)))
     empty = next(
         m.id for m in session.catalog.moods if session.mood_counts().get(m.id, 0) == 0
     )
     assert session.play_mood(empty) == 0
-    assert session.player.queue == []
+    assert session.player.queue == [] and session.current_mood is None
+
+
+def test_without_playback_nothing_claims_to_play(library, tmp_path):
+    """No libVLC: the window disables Play, and MPRIS or the tray asking changes nothing."""
+    session = Session(backend=NullBackend("no libVLC"), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    assert session.play_mood("heartbreak") == 0
+    session.toggle()
+    assert session.player.state.status is PlaybackStatus.STOPPED and session.current_mood is None
+
+
+def test_a_scan_asked_for_after_cancel_still_runs(library, tmp_path):
+    session = Session(index_path=tmp_path / "idx.sqlite3")
+    first, later = ScanRequest((str(library / "a"),)), ScanRequest((str(library / "b"),))
+    session.request_scan(first)
+    session.cancel_scan()  # the user pressed Cancel, then dropped another folder
+    assert session.request_scan(later) is False
+    assert session.finish_scan(session.run_scan(first)) == later
+
+
+def test_a_restored_queue_resumes_its_own_song_after_rows_are_removed(library, tmp_path):
+    from ksad_player.core.session import ResumeState
+
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    paths = tuple(sorted(t.path for t in session.tracks() if t.entry_id))
+    assert session.restore(ResumeState(paths, 1, 90_000, None))
+    heard = _heard(session)
+    waiting = session.player.current.path
+    session.player.remove(0)  # a row above the waiting song goes
+    assert session.resume_state().paths[session.resume_state().index] == waiting
+    session.toggle()
+    assert session.player.current.path == waiting
+    assert session.backend.position_ms() == 90_000
+    assert SessionChange.SEEKED in heard  # MPRIS clients hear the unexpected position
+
+
+def test_removing_the_waiting_song_forgets_its_position(library, tmp_path):
+    from ksad_player.core.session import ResumeState
+
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    paths = tuple(sorted(t.path for t in session.tracks() if t.entry_id))
+    assert session.restore(ResumeState(paths, 0, 90_000, None))
+    session.player.remove(0)
+    assert session.resume_position_ms is None
+    session.toggle()
+    assert session.backend.position_ms() == 0  # the next song starts at its start
+
+
+def test_sleep_after_this_song_ends_with_the_queue(library, tmp_path):
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    session.sleep_after_track()
+    assert not session.sleep.active  # nothing plays: there is no song to wait for
+    session.play_mood("heartbreak")
+    session.sleep_after_track()
+    assert session.sleep.active
+    session.player.stop()  # the queue ended before the timer saw the song end
+    assert session.sleep_tick() == "" and not session.sleep.active
+    session.play_mood("heartbreak")
+    session.sleep_tick()
+    assert session.player.state.status is PlaybackStatus.PLAYING  # the next mood is not cut
 
 
 def test_links_go_through_the_session_and_outlive_it(library, tmp_path):

@@ -42,7 +42,7 @@ from ksad_player.core.play.player import (
     PlayerChange,
 )
 from ksad_player.core.play.queue import Item, build_queue, item_for
-from ksad_player.core.play.sleep import SleepTimer
+from ksad_player.core.play.sleep import SleepMode, SleepTimer
 from ksad_player.core.tags import Tags
 
 if TYPE_CHECKING:  # matching and reading files import rapidfuzz and mutagen: when used
@@ -140,7 +140,9 @@ class Session:
         self.gentle = False  # gentle listening: songs with a content note stay out of moods
         self.volume = 100  # what the user set (MPRIS and the tray read it); sleep fades below it
         self.sleep = SleepTimer()
-        self._resume_at: tuple[int, int] | None = None  # (index, ms) the next play starts at
+        # (path, ms) a restored queue continues from: a path, not an index, so that rows
+        # removed above it cannot point it at another song.
+        self._resume_at: tuple[str, int] | None = None
         self.player.listeners.append(self._forget_resume)
 
     @cached_property
@@ -288,7 +290,7 @@ class Session:
         else:
             self._tell(SessionChange.LIBRARY)
             self._tell(SessionChange.SCAN_FINISHED, outcome)
-        if self.pending and not self.cancel.is_set():
+        if self.pending:  # cancelling cleared what waited then; these came after
             nxt = self.pending.popleft()
             self.request_scan(nxt)
             return nxt
@@ -343,9 +345,11 @@ class Session:
 
     def play_mood(self, mood_id: str) -> int:
         """Load a mood's queue into the player and start it; the number of tracks."""
+        if not self.backend.available:  # nothing can play: load nothing, claim nothing
+            return 0
         items = [i for i in self.queue_for(mood_id) if i.path not in self.player.state.unplayable]
-        self.current_mood = mood_id
         if items:
+            self.current_mood = mood_id
             self._resume_at = None
             self.player.load(items)
             self._tell(SessionChange.MOOD, mood_id)
@@ -387,7 +391,9 @@ class Session:
         """What to save so that the next start comes back here."""
         p = self.player
         if self._resume_at is not None:
-            index, pos = self._resume_at
+            path, pos = self._resume_at
+            paths = [i.path for i in p.queue]
+            index = paths.index(path) if path in paths else p.state.index
         else:
             index, pos = p.state.index, (self.backend.position_ms() if p.current else 0)
         return ResumeState(tuple(i.path for i in p.queue), index, max(0, pos), self.current_mood)
@@ -406,7 +412,7 @@ class Session:
         self.current_mood = state.mood
         self.player.load(items, start=None)
         self.player.state.index = index
-        self._resume_at = (index, pos)
+        self._resume_at = (items[index].path, pos)
         self.player._tell(PlayerChange.TRACK)
         self.player._tell(PlayerChange.STATUS)
         return True
@@ -416,6 +422,10 @@ class Session:
         position no longer says where the listener is."""
         if what is PlayerChange.STATUS and player.state.status is not PlaybackStatus.STOPPED:
             self._resume_at = None
+        elif what is PlayerChange.QUEUE and self._resume_at is not None:
+            cur = player.current  # the waiting song was removed: its position means nothing
+            if cur is None or cur.path != self._resume_at[0]:
+                self._resume_at = None
 
     @property
     def resume_position_ms(self) -> int | None:
@@ -429,17 +439,27 @@ class Session:
 
     def toggle(self) -> None:
         """Play/pause; a restored queue continues where it was left."""
-        if self._resume_at is not None and self.player.state.status is PlaybackStatus.STOPPED:
-            index, pos = self._resume_at
-            self._resume_at = None
+        if not self.backend.available:  # the window disables Play; MPRIS and the tray ask too
+            return
+        cur = self.player.current
+        waiting = self._resume_at
+        self._resume_at = None
+        if (
+            waiting is not None
+            and cur is not None
+            and cur.path == waiting[0]
+            and self.player.state.status is PlaybackStatus.STOPPED
+        ):
+            pos = waiting[1]
             start_at = getattr(self.backend, "start_next_at", None)
             if callable(start_at):
                 start_at(pos)
-            self.player.play_at(index)
+            self.player.play_at(self.player.state.index)
             if not callable(start_at):
                 self.backend.seek(pos)
+            if pos > 0:  # not where a new track starts: MPRIS clients must hear it (Seeked)
+                self._tell(SessionChange.SEEKED, pos)
             return
-        self._resume_at = None
         self.player.toggle()
 
     # -- volume and the sleep timer ------------------------------------------------------
@@ -469,6 +489,10 @@ class Session:
         self._tell(SessionChange.SLEEP)
 
     def sleep_after_track(self) -> None:
+        """Stop when the song playing now ends (with nothing playing there is no song to
+        wait for, and a timer left armed would stop the next thing played)."""
+        if self.player.current is None or self.player.state.status is PlaybackStatus.STOPPED:
+            return
         self.sleep.after_track(self.player.state.index)
         self._tell(SessionChange.SLEEP)
 
@@ -483,6 +507,12 @@ class Session:
         if not self.sleep.active:
             return ""
         now = time.monotonic() if now is None else now
+        if (
+            self.sleep.mode is SleepMode.END_OF_TRACK
+            and self.player.state.status is PlaybackStatus.STOPPED
+        ):  # the queue ended (or was stopped) first: the timer's work is done
+            self.sleep_cancel()
+            return ""
         playing = self.player.state.status is PlaybackStatus.PLAYING
         pos, dur = (self.backend.position_ms(), self.backend.duration_ms()) if playing else (0, 0)
         if self.sleep.due(now, pos, dur, self.player.state.index):

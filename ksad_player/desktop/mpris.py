@@ -451,7 +451,11 @@ class Mpris(QDBusVirtualObject):
         if not url.isLocalFile():
             return "only file:// URIs can be opened"
         path = url.toLocalFile()
+        from ksad_player.core.tags import is_audio_name
         from ksad_player.desktop.open_files import play_files
+
+        if not (os.path.isfile(path) and is_audio_name(path)):  # never walk a tree here
+            return f"{path} is not an audio file"
 
         return None if play_files(self.session, [path]) else f"{path} is not a catalog song"
 

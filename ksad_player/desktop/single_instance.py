@@ -56,6 +56,9 @@ def forward(paths: list[str], *, demo: bool = False, name: str | None = None) ->
     sock.flush()
     ok = False
     if sock.waitForBytesWritten(REPLY_MS) or sock.bytesToWrite() == 0:
+        # Written to a live window: it has the paths, even if it is too busy to answer in
+        # time. Opening a second window then would handle them twice, on one index.
+        ok = True
         while sock.waitForReadyRead(REPLY_MS):
             if b"\n" in bytes(sock.peek(64).data()):
                 ok = bytes(sock.readLine().data()).strip() == b"ok"

@@ -93,6 +93,7 @@ class VlcBackend:
         self._path = ""
         self._start_ms = 0
         self._paused_at: tuple[str, int] | None = None  # paused across a rebuild
+        self._length_ms = 0  # the paused song's length, while the new player has no media
         self._media: deque[tuple[Any, Any, list[EventKind]]] = deque()
         self._open()
 
@@ -130,7 +131,7 @@ class VlcBackend:
         state = self.player.get_state()
         playing = state == self._vlc.State.Playing
         paused = state == self._vlc.State.Paused
-        path, pos = self._path, self.position_ms()
+        path, pos, self._length_ms = self._path, self.position_ms(), self.duration_ms()
         self._args = [a for a in self._args if not a.startswith("--audio-replay-gain-mode=")]
         self._args.append(f"--audio-replay-gain-mode={mode}")
         on_event, self.on_event = self.on_event, lambda _e: None  # no "stopped" from the swap
@@ -212,6 +213,9 @@ class VlcBackend:
         self.player.stop()
 
     def seek(self, ms: int) -> None:
+        if self._paused_at is not None:  # paused across a rebuild: resume from there
+            self._paused_at = (self._paused_at[0], max(0, int(ms)))
+            return
         self.player.set_time(max(0, int(ms)))
 
     def set_volume(self, volume: int) -> None:
@@ -219,9 +223,13 @@ class VlcBackend:
         self.player.audio_set_volume(self.volume)
 
     def position_ms(self) -> int:
+        if self._paused_at is not None:
+            return self._paused_at[1]
         return max(0, self.player.get_time())
 
     def duration_ms(self) -> int:
+        if self._paused_at is not None:
+            return self._length_ms
         return max(0, self.player.get_length())
 
     def close(self) -> None:

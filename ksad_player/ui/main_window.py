@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 from ksad_player import __version__
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
-from ksad_player.core.library.index import LibraryIndex, Track
+from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
 from ksad_player.core.play.playlist import is_playlist_name, read_playlist, write_m3u8
@@ -56,6 +57,7 @@ from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
 from ksad_player.ui.scan_controller import ScanController
+from ksad_player.ui.text import plain_tooltip
 from ksad_player.ui.widgets import MoodBar, ShortcutsDialog, Transport, plain_label
 
 
@@ -124,7 +126,12 @@ class MainWindow(QMainWindow):
         """Open the library, draw its counts and lists, bring the last queue back."""
         if self.filled:
             return
-        needs_rescan = self.session.open_library()
+        try:
+            needs_rescan = self.session.open_library()
+        except IndexUnavailable as exc:  # held by another process past the wait, or unusable
+            self.filled = True
+            self._library_unavailable(str(exc))
+            return
         self.refresh_library()
         restored = self._restore_queue()
         self.filled = True
@@ -140,6 +147,14 @@ class MainWindow(QMainWindow):
                 f"{self.session.songs_found(self.tracks)} of the catalog's "
                 f"{len(self.catalog.entries)} songs are in your library. Press a mood."
             )
+
+    def _library_unavailable(self, why: str) -> None:
+        """Nothing can be shown without the library: say why, and stop without touching it."""
+        print(f"ksad-player: error: {why}", file=sys.stderr, flush=True)
+        QMessageBox.critical(self, "ksad-player", f"The library cannot be opened: {why}.")
+        self.timer.stop()
+        self.scans.shutdown()  # its thread must end before the window goes
+        QApplication.exit(1)
 
     # -- the session's parts, for the window's own code and for tests --------------------
     @property
@@ -437,8 +452,14 @@ class MainWindow(QMainWindow):
             n(s.new, "new file", "new files") if s.new else "",
             n(s.changed, "changed", "changed") if s.changed else "",
             n(s.removed, "removed", "removed") if s.removed else "",
+            n(s.errors, "file could not be read", "files could not be read") if s.errors else "",
         ]
         changed = ", ".join(c for c in changes if c) or "nothing changed"
+        problems = self.scans.problems
+        shown = [f"{os.path.basename(p.path)}: {p.reason}" for p in problems[:20]]
+        if len(problems) > 20:
+            shown.append(f"…and {len(problems) - 20:,} more")
+        self.status_text.setToolTip(plain_tooltip("\n".join(shown)) if shown else "")
         return (
             f"{state}: {n(files, 'file', 'files')} in your library, "
             f"{n(found, 'catalog song', 'catalog songs')} of {len(self.catalog.entries)} "

@@ -62,7 +62,7 @@ class ScanController(QObject):
         self.worker.moveToThread(self.thread)
         self.start.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
-        self.worker.problem.connect(self.problems.append)
+        self.worker.problem.connect(self._problem)
         self.worker.finished.connect(self._ended)
         self.worker.failed.connect(self._ended)
         self.worker.waiting.connect(self.say)
@@ -74,6 +74,9 @@ class ScanController(QObject):
         """Scan now, or after the scan under way."""
         if self.session.request_scan(request):
             self._run(request)
+
+    def _problem(self, problem: ScanProblem) -> None:
+        self.problems.append(problem)  # the list of this scan: `_run` starts a new one
 
     def _run(self, request: ScanRequest) -> None:
         self.problems = []

@@ -241,13 +241,13 @@ def test_queue_columns_fit_without_a_scrollbar_and_elide_with_tooltips(
         assert "Moods:" in view.model().index(0, col).data(Qt.ItemDataRole.ToolTipRole)
 
 
-def test_the_arc_queue_says_it_adds_a_song_to_lift_you_up(
-    qtbot, open_window, null_backend, tmp_path
-):
-    window = open_window(null_backend)
+def test_the_arc_queue_says_it_adds_a_song_to_lift_you_up(qtbot, open_window, tmp_path):
+    from tests.conftest import PlayingNull
+
+    window = open_window(PlayingNull())
     _library(qtbot, window, tmp_path, [("Fine", "Taeyeon"), ("Starlight", "Chani")])
     window.order = "arc"
-    window.session.play_mood("heartbreak")  # the NullBackend queues without sound
+    window.session.play_mood("heartbreak")  # queued, without sound
     assert [i.entry.id for i in window.player.queue] == ["taeyeon-fine", "chani-starlight"]
     assert window.status_text.text() == "Playing 1 heartbreak song …and one song to lift you up."
 

@@ -310,3 +310,18 @@ def test_hangul_has_a_font_and_the_window_an_icon(qtbot, open_window, null_backe
     assert QFontMetrics(app.font()).inFont("태")
     window = open_window(null_backend)
     assert not window.windowIcon().isNull()
+
+
+def test_files_a_scan_could_not_read_are_named_in_the_status_bar(
+    qtbot, open_window, make_track, null_backend, tmp_path
+):
+    make_track("mp3", "k/stay.mp3", title="Stay", artists=["BLACKPINK"])
+    (tmp_path / "lib" / "k" / "empty.mp3").write_bytes(b"")
+    (tmp_path / "lib" / "k" / "notes.flac").write_text("not audio at all")
+    window = open_window(null_backend)
+    drop(window, tmp_path / "lib" / "k")
+    wait_scanned(qtbot, window)
+    status = window.status_text
+    assert "2 files could not be read" in status.text()
+    tip = status.toolTip()
+    assert "empty.mp3" in tip and "notes.flac" in tip
