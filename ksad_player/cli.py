@@ -250,10 +250,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
     s = summary
     state = "cancelled; everything read so far is kept" if s.cancelled else "done"
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count:,} {one if count == 1 else many}"
+
+    # This scan's files, then the library's total (which a scan of one folder also shows).
     print(
-        f"{s.files:,} files: {s.new:,} new, {s.changed:,} changed, {s.removed:,} removed, "
-        f"{s.matched:,} matched, {s.errors:,} errors, {s.offline:,} offline — "
-        f"{s.seconds:.1f} s ({state})"
+        f"{n(s.files, 'file', 'files')}: {s.new:,} new, {s.changed:,} changed, "
+        f"{s.removed:,} removed, {n(s.errors, 'unreadable', 'unreadable')}, "
+        f"{s.offline:,} offline; the library has {n(s.matched, 'matched file', 'matched files')}"
+        f" — {s.seconds:.1f} s ({state})"
     )
     return 130 if s.cancelled else 0
 

@@ -194,7 +194,8 @@ def test_scan_library_and_commands_that_read_the_index(library, tmp_path):
     other = tmp_path / "other.sqlite3"
     r = cli("scan", str(library), "--index", str(other))
     assert r.returncode == 0, r.stderr
-    assert "8 files: 8 new" in r.stdout and "6 matched" in r.stdout and "1 errors" in r.stdout
+    assert "8 files: 8 new" in r.stdout and "1 unreadable" in r.stdout
+    assert "the library has 6 matched files" in r.stdout
     again = cli("scan", "--index", str(other))
     assert "8 files: 0 new, 0 changed, 0 removed" in again.stdout
     listing = cli("library", "--index", str(other))
@@ -283,3 +284,20 @@ def test_queue_order_choices_are_the_queue_orders():
     from ksad_player.core.play.queue import ORDERS
 
     assert ORDER_CHOICES == ORDERS
+
+
+def test_library_counts_agree_with_match_once_links_are_made(library, tmp_path):
+    from ksad_player.core.library.index import LibraryIndex
+
+    index = tmp_path / "linked.sqlite3"
+    assert cli("scan", str(library), "--index", str(index)).returncode == 0
+    with LibraryIndex(index) as idx:
+        idx.link(str(library / "A" / "decoy.mp3"), "taeyeon-fine")  # the user's own link
+        idx.link(str(library / "A" / "eyes.mp3"), None)  # "not this song"
+        idx.link(str(library / "B" / "stay.m4a"), None)
+    rows = json.loads(cli("match", "--json", "--index", str(index)).stdout)
+    matched = sum(1 for x in rows if x["entry"])
+    assert matched == 5  # 6 found by the matcher, one more linked, two refused
+    listing = cli("library", "--index", str(index)).stdout
+    assert f"{library}  8 files, {matched} matched" in listing
+    assert f"total: 8 files, {matched} matched, 3 manual links" in listing

@@ -678,9 +678,12 @@ class LibraryIndex:
     def folder_info(self) -> list[FolderInfo]:
         out = []
         for fid, raw in self.db.execute("SELECT id, path FROM folders ORDER BY path").fetchall():
-            files, matched, offline = self.db.execute(
-                "SELECT COUNT(*), COUNT(entry_id), COALESCE(SUM(offline), 0) FROM tracks WHERE folder_id = ?",
-                (fid,),
+            files, matched, offline = self.db.execute(  # links applied, as matched_count
+                "SELECT COUNT(*), COALESCE(SUM(t.format IS NOT NULL "
+                "AND COALESCE(l.entry_id, t.entry_id) IS NOT NULL "
+                "AND COALESCE(l.entry_id, '') != ?), 0), COALESCE(SUM(t.offline), 0) "
+                "FROM tracks t LEFT JOIN links l ON l.path = t.path WHERE t.folder_id = ?",
+                (NEVER, fid),
             ).fetchone()
             out.append(FolderInfo(_s(raw), files, matched, offline))
         return out
