@@ -295,7 +295,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = gui.parse_args(argv)
         return run_gui(args.paths, demo=args.demo)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        code = int(args.func(args))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:  # Ctrl+C outside a scan (which handles it itself): no traceback
+        print(file=sys.stderr)
+        return 128 + signal.SIGINT
+    return code
+
+
+def _closed_pipe() -> int:
+    """`ksad-player match | head`: the reader has gone, so stop quietly, as `ls` does.
+    Output still buffered would fail again at exit; it goes to /dev/null instead."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
 
 
 def run_gui(paths: list[str], *, demo: bool) -> int:

@@ -161,13 +161,12 @@ def _frames(
         size = size_of(head[4:8])
         body_start = pos + 10
         pos = body_start + size
-        if pos > end:
-            break  # the last frame runs past the tag: keep what came before
+        size = min(size, end - body_start)  # a last frame running past the tag: what it holds
         if fid == b"APIC":
             cover = True
             continue
         name = WANTED.get(fid)
-        if name is None or size == 0:
+        if name is None or size <= 0:
             continue
         body = _frame_body(f.read(min(size, MAX_FRAME_BYTES)), head[9], major)
         if not body or body[0] not in _ENCODINGS:
