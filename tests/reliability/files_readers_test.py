@@ -78,12 +78,14 @@ HUGE = {
 }
 
 PROBE = """
-import json, resource, sys
+import json, sys
 from ksad_player.core.tags.reader import read_tags
 r = read_tags(sys.argv[1])
 t = r.tags
+# the peak of this process's own memory (ru_maxrss would count the parent's at fork)
+hwm = next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM"))
 print(json.dumps({"error": r.error, "title": len(t.title) if t else None,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+                  "rss_mb": hwm // 1024}))
 """
 
 

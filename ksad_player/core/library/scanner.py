@@ -203,11 +203,12 @@ class _Pool:
             c.close()
         slot.proc.join(1)
 
-    def close(self) -> None:
+    def close(self, *, graceful: bool = True) -> None:
+        """Idle workers are asked to end; busy or stalled ones (a cancel) are killed."""
         for slot in self.slots:
             with contextlib.suppress(Exception):
                 slot.conn.send(None)
-        deadline = time.monotonic() + 0.5
+        deadline = time.monotonic() + (0.5 if graceful else 0.0)
         for slot in self.slots:
             slot.proc.join(max(0.0, deadline - time.monotonic()))
             self._stop(slot)
@@ -218,7 +219,7 @@ def _read_pooled(
     pool: _Pool,
     cancel: threading.Event,
 ) -> Iterator[list[tuple[int, Scanned | None]]]:
-    """Results as they come, (item index, result), checking `cancel` five times a second."""
+    """Results as they come, (item index, result), checking `cancel` ten times a second."""
     todo = deque(items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
     out: list[tuple[int, Scanned | None]] = []
     last = time.monotonic()
@@ -234,7 +235,7 @@ def _read_pooled(
         busy = [s for s in pool.slots if s.pending]
         if not busy:
             break
-        ready = wait([s.conn for s in busy], timeout=0.2)
+        ready = wait([s.conn for s in busy], timeout=0.1)
         now = time.monotonic()
         for slot in busy:
             if slot.conn in ready:
@@ -420,7 +421,7 @@ def _read_all(
             except OSError:
                 pass  # workers could not be started again: read the rest here
             finally:
-                pool.close()
+                pool.close(graceful=not cancel.is_set())
             if cancel.is_set():
                 return
     batch: list[tuple[int, Scanned | None, str]] = []
