@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ksad_player.core import catalog as catalog_mod
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 LONG = settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -26,6 +26,9 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=timeout,
     )
+
+
+_BASE = catalog_mod.load_file(catalog_mod.paths.builtin_catalog_path())
 
 
 def _entry(**fields: object) -> dict[str, object]:
@@ -44,7 +47,7 @@ HOSTILE = {
     "huge title": {"entries": [_entry(title="x" * 1_000_000)]},
     "huge alias": {"entries": [_entry(artists=[{"name": "Me", "aliases": ["y" * 300_000]}])]},
     "many aliases": {"entries": [_entry(title_aliases=[f"t{i}" for i in range(100_000)])]},
-    "many entries": {"entries": [_entry(id=f"s-{i}") for i in range(20_000)]},
+    "many entries": {"entries": [_entry(id=f"s-{i}") for i in range(catalog_mod.MAX_ENTRIES + 1)]},
     "huge blurb": {"entries": [_entry(blurb="sad " * 500_000)]},
     "huge mood label": {
         "moods": [{"id": "m", "label": "L" * 500_000, "description": "d", "colour": "#000000"}]
@@ -56,13 +59,23 @@ HOSTILE = {
 def test_oversized_overlay_fails_check_and_loading_uses_the_builtin(tmp_path, shape):
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(HOSTILE[shape]), encoding="utf-8")
-    r = run_cli("catalog", "check", "--overlay", str(path))
-    assert r.returncode == 1
-    assert "too long" in r.stderr or "too many" in r.stderr
-    assert len(r.stderr) < 5000  # the reason, not the field echoed back
+    with pytest.raises(catalog_mod.CatalogError) as caught:
+        catalog_mod.load_file(path, base=_BASE)
+    text = "; ".join(caught.value.problems)
+    assert "too long" in text or "too many" in text
+    assert len(text) < 5000  # the reason, not the field echoed back
     loaded = catalog_mod.load(path)
     assert loaded.warnings and "built-in catalog used" in loaded.warnings[0]
     assert len(loaded.catalog.entries) == 40
+
+
+def test_catalog_check_names_the_field_too_long(tmp_path):
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(HOSTILE["huge title"]), encoding="utf-8")
+    r = run_cli("catalog", "check", "--overlay", str(path))
+    assert r.returncode == 1
+    assert "my-song: title: too long (1,000,000 characters; at most 200)" in r.stderr
+    assert len(r.stderr) < 1000
 
 
 def test_huge_title_overlay_no_longer_hangs_match(tmp_path, make_track):
@@ -172,9 +185,6 @@ def _load_any(tmp_path: Path, doc: object, base: catalog_mod.Catalog | None) -> 
     for e in cat.entries:  # what loaded is usable by the matcher and the player
         assert e.title and e.blurb and e.moods and e.artists
         assert all(isinstance(n, str) for a in e.artists for n in a.names)
-
-
-_BASE = catalog_mod.load_file(catalog_mod.paths.builtin_catalog_path())
 
 
 @FUZZ

@@ -61,7 +61,7 @@ def workers_of(root: int) -> list[int]:
 
 
 def test_a_stalled_worker_is_replaced_and_its_file_reported(tmp_path, matcher):
-    lib = many(tmp_path, 3000)
+    lib = many(tmp_path, 1200)
     stopped: list[int] = []
 
     def stall_one() -> None:  # a worker that stops answering, as on a hung drive
@@ -81,8 +81,8 @@ def test_a_stalled_worker_is_replaced_and_its_file_reported(tmp_path, matcher):
         assert stopped, "no worker was seen"
         problems = [e for e in events if isinstance(e, ScanProblem)]
         assert [p.reason for p in problems] == [TOO_LONG]
-        assert summary.files == 3000 and idx.count() == 3000
-        assert summary.matched == 2999 and summary.errors == 1
+        assert summary.files == 1200 and idx.count() == 1200
+        assert summary.matched == 1199 and summary.errors == 1
         assert not alive(stopped)  # the stalled worker was killed, not left behind
 
 
@@ -107,7 +107,7 @@ def _wait_for_workers(proc: subprocess.Popen[str], n: int = 2) -> list[int]:
 
 
 def test_ctrl_c_stops_a_scan_whose_workers_hang(tmp_path):
-    lib = many(tmp_path, 3000)
+    lib = many(tmp_path, 1200)
     proc = _start_scan(lib)
     try:
         for pid in _wait_for_workers(proc):
@@ -122,7 +122,7 @@ def test_ctrl_c_stops_a_scan_whose_workers_hang(tmp_path):
 
 
 def test_kill_9_of_the_scan_leaves_no_process_behind(tmp_path):
-    lib = many(tmp_path, 3000)
+    lib = many(tmp_path, 1200)
     proc = _start_scan(lib)
     helpers: dict[int, str] = {}
     try:
