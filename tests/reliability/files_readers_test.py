@@ -373,3 +373,16 @@ def test_mutagen_is_still_the_reference_for_every_template():
         r = read_tags(DATA / name)
         assert r.tags is not None, (name, r.error)
         assert mutagen.File(DATA / name) is not None
+
+
+def test_a_read_past_its_time_budget_is_reported_and_the_next_one_runs(tmp_path, monkeypatch):
+    """The per-file timer of the calling process (match, small scans, each worker)."""
+    from ksad_player.core.tags import reader
+
+    path = _huge_vorbis_comment(tmp_path / "big.flac")  # a tenth of a second or so
+    monkeypatch.setattr(reader, "READ_SECONDS", 0.002)
+    assert read_tags(path).error == reader.TOO_LONG
+    monkeypatch.undo()
+    r = read_tags(path)  # the timer is disarmed: a normal budget reads it
+    assert r.tags is not None and r.tags.artists == ("IU",)
+    assert read_tags(DATA / "clip.mp3").tags is not None

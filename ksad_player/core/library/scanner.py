@@ -28,7 +28,7 @@ from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
 from ksad_player.core.library.walk import Skipped, walk_tree
 from ksad_player.core.match.matcher import Matcher, MatchWeights
-from ksad_player.core.tags.reader import ReadResult, read_tags
+from ksad_player.core.tags.reader import TOO_LONG, ReadResult, read_tags
 
 IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
 CHUNK = 64
@@ -84,7 +84,6 @@ ScanEvent = ScanProgress | ScanProblem
 # the rest of its share goes to the others; one that runs out of memory reports the file.
 FILE_SECONDS = 20.0
 WORKER_MEMORY = 2 * 1024**3
-TOO_LONG = "took too long to read; skipped (the file may be damaged or on a stalled drive)"
 TOO_BIG = "too large to read: reading it needed more memory than a file may use"
 CRASHED = "could not be read: reading it stopped the reader"
 

@@ -6,9 +6,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import signal
 import stat
 import struct
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,6 +70,8 @@ MAX_VALUES = 32
 MAX_DURATION = 24 * 3600.0  # a track longer than a day is a damaged header
 MIN_BITS_PER_SECOND = 2000  # below this, the header claims more sound than the bytes hold
 MAX_COMPRESSED_FRAME = 16 * 1024  # a zlib ID3 frame larger than this could expand to GBs
+READ_SECONDS = 10.0  # per file, where a timer can interrupt the reading (the main thread)
+TOO_LONG = "took too long to read; skipped (the file may be damaged or on a stalled drive)"
 _LOSSLESS = {"FLAC", "WAVE", "AIFF", "WavPack", "MonkeysAudio", "ALAC", "TrueAudio", "OptimFROG"}
 
 
@@ -385,16 +391,55 @@ def _hours(seconds: float) -> str:
     return f"{seconds:,.1f} seconds"
 
 
+class _TooLong(BaseException):
+    """Raised by the read timer; a BaseException so no `except Exception` in mutagen eats it."""
+
+
+def _on_alarm(_sig: int, _frame: Any) -> None:
+    raise _TooLong
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """A per-file time limit on the main thread (the CLI, and each scan worker); elsewhere,
+    or when the caller already runs a timer, nothing: a worker's own budget applies there."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def read_tags(path: str | os.PathLike[str], *, scan: bool = True) -> ReadResult:
-    """Tags for one file, or the reason there are none; never raises for bad files.
+    """Tags for one file, or the reason there are none; never raises for bad files, and
+    gives up with TOO_LONG after READ_SECONDS where a timer can interrupt it.
 
     Every caller takes the same path (`scan` is kept for callers, and changes nothing), so
     `scan` and `match` agree on every file: the fast MP3 path, the format the extension
     names, content sniffing, then the checks that the stream is plausible. Each text field
     is bounded (MAX_FIELD_CHARS, MAX_VALUES) and no compressed frame is expanded past a
     budget, so any file is read in bounded time and memory."""
-    del scan
     spath = os.fspath(path)
+    try:
+        with _time_budget(READ_SECONDS):
+            return _read_tags(spath)
+    except _TooLong:
+        try:
+            st = os.stat(spath)
+            return ReadResult(spath, error=TOO_LONG, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        except OSError:
+            return ReadResult(spath, error=TOO_LONG)
+
+
+def _read_tags(spath: str) -> ReadResult:
     try:
         st = os.stat(spath)
     except OSError as exc:
