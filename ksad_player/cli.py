@@ -171,7 +171,7 @@ def _bar(p: ScanProgress, width: int = 30) -> str:
 def cmd_scan(args: argparse.Namespace) -> int:
     from ksad_player.core.library.scanner import ScanProgress
     from ksad_player.core.session import ScanRequest
-    from ksad_player.core.tags.reader import AUDIO_EXTENSIONS
+    from ksad_player.core.tags.reader import AUDIO_EXTENSIONS, TOO_LONG
 
     session = _session(args)
     previous = signal.signal(signal.SIGINT, lambda *_: session.cancel_scan())
@@ -193,7 +193,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 if isinstance(event, ScanProgress):
                     if tty:
                         print(_bar(event).ljust(70), end="", file=sys.stderr, flush=True)
-                elif args.verbose or not event.path.endswith(tuple(AUDIO_EXTENSIONS)):
+                elif (
+                    args.verbose
+                    or event.reason == TOO_LONG  # rare, and worth a look: always said
+                    or not event.path.endswith(tuple(AUDIO_EXTENSIONS))
+                ):
                     if tty:
                         print(file=sys.stderr)
                     _warn(f"{event.path}: {event.reason}")
