@@ -409,13 +409,13 @@ def _time_budget(seconds: float) -> Iterator[None]:
     ):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)  # once: it acts only while a read is timed
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def read_tags(path: str | os.PathLike[str], *, scan: bool = True) -> ReadResult:
