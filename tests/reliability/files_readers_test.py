@@ -227,7 +227,12 @@ def test_fastmp3_reads_itunes_plain_frame_sizes(tmp_path_factory, title):
 
 # -- noise is not music -------------------------------------------------------------------
 MAGIC = {
-    ".mp3": [b"ID3\x03\x00\x00\x00\x00\x00\x00", b"\xff\xfb\x90\x64"],
+    ".mp3": [
+        b"ID3\x03\x00\x00\x00\x00\x00\x00",
+        b"\xff\xfb\x90\x64",
+        # a tag, then one MPEG frame header and noise: the fast path must look further
+        b"ID3\x03\x00\x00\x00\x00\x00\x0bTIT2\x00\x00\x00\x01\x00\x00\x00\xff\xfb\x90\x64",
+    ],
     ".flac": [b"fLaC"],
     ".ogg": [b"OggS"],
     ".wav": [b"RIFF\x00\x10\x00\x00WAVEfmt "],

@@ -176,6 +176,36 @@ def _frames(
     return fields, cover
 
 
+def _frame_size(h: bytes) -> int:
+    version, bitrate_index, rate_index = (h[1] >> 3) & 3, h[2] >> 4, (h[2] >> 2) & 3
+    if bitrate_index in (0, 15) or rate_index == 3 or version == 1:
+        return 0
+    kbps = _BITRATES[1 if version == 3 else 2][bitrate_index]
+    per = 144 if version == 3 else 72
+    return per * kbps * 1000 // _RATES[version][rate_index] + ((h[2] >> 1) & 1)
+
+
+def _frames_follow(f: BinaryIO, start: int, file_size: int, first: bytes, count: int = 3) -> bool:
+    """True when `count` frames (or as many as the file holds) follow one another, each
+    header where the last one's size says, with the first one's version, layer and rate:
+    a cheap sign that this is an MPEG stream and not noise that starts like one."""
+    pos, head = start, first
+    for _ in range(count - 1):
+        size = _frame_size(head)
+        if size < 24:
+            return False
+        pos += size
+        if pos + 4 > file_size:
+            return True  # the file ends with whole frames
+        f.seek(pos)
+        head = f.read(4)
+        if len(head) < 4 or head[0] != 0xFF or (head[1] & 0xFE) != (first[1] & 0xFE):
+            return False
+        if (head[2] & 0x0C) != (first[2] & 0x0C):
+            return False
+    return True
+
+
 def _mpeg_length(f: BinaryIO, start: int, file_size: int) -> tuple[float, int] | None:
     f.seek(start)
     head = f.read(160)
@@ -191,6 +221,8 @@ def _mpeg_length(f: BinaryIO, start: int, file_size: int) -> tuple[float, int] |
     rate = _RATES[version][rate_index]
     kbps = _BITRATES[1 if version == 3 else 2][bitrate_index]
     samples = 1152 if version == 3 else 576
+    if not _frames_follow(f, start, file_size, head[:4]):
+        return None  # one frame header by chance in noise: mutagen looks harder
     side = (17 if mono else 32) if version == 3 else (9 if mono else 17)
     frames = None
     xing = head[4 + side : 8 + side]
