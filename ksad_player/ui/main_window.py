@@ -70,9 +70,7 @@ class MainWindow(QMainWindow):
         self.demo_requested.connect(lambda: self.scans.scan(ScanRequest(demo=True)))
         banners = list(session.messages)
         if not self.backend.available:
-            banners.insert(
-                0, self.backend.reason + " — browsing, scanning and matching still work."
-            )
+            banners.insert(0, self.backend.reason + " — browsing, scanning and matching still work.")
         self.set_banner(banners)
         self.transport.set_enabled_reason(self.backend.available, self.backend.reason)
         self.timer = QTimer(self)

@@ -257,11 +257,7 @@ class Player:
         cur = self.current
         if cur is None or (event.path and event.path != cur.path):
             return  # late news about a track we already left
-        if (
-            event.kind == EventKind.ENDED
-            and self.backend.available
-            and self.backend.duration_ms() <= 0
-        ):
+        if event.kind == EventKind.ENDED and self.backend.available and self.backend.duration_ms() <= 0:
             # libVLC "ends" a file it found no audio in at once, without an error.
             event = PlaybackEvent(EventKind.ERROR, event.path, "no audio libVLC can decode")
         if event.kind == EventKind.ENDED:
