@@ -32,6 +32,7 @@ from ksad_player.core.tags.reader import TOO_LONG, ReadResult, read_tags
 
 IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
 CHUNK = 64
+SEND_EVERY = 64  # results a worker sends at once (or whatever it has after 50 ms)
 BATCH = 512
 
 
@@ -139,8 +140,16 @@ def _worker(
             return
         if work is None:
             return
+        done: list[tuple[int, Scanned | None]] = []
+        last = time.monotonic()
         for i, path in work:
-            conn.send((i, _read_and_match(path, matcher)))
+            done.append((i, _read_and_match(path, matcher)))
+            now = time.monotonic()
+            if len(done) >= SEND_EVERY or now - last > 0.05:  # fewer, larger messages
+                conn.send(done)
+                done, last = [], now
+        if done:
+            conn.send(done)
 
 
 _POOL_LOCK = threading.Lock()
@@ -239,15 +248,16 @@ def _read_pooled(
         for slot in busy:
             if slot.conn in ready:
                 try:
-                    i, result = slot.conn.recv()
-                except (EOFError, OSError):  # the worker died on this file
+                    done = slot.conn.recv()
+                except (EOFError, OSError):  # the worker died on the file it was on
                     i, path = slot.pending.popleft()
                     out.append((i, _failed(path, TOO_BIG if _oom(slot) else CRASHED)))
                     _requeue(todo, pool.replace(slot), slot)
                     continue
-                slot.pending.popleft()
+                for _ in done:
+                    slot.pending.popleft()
                 slot.deadline = now + pool.seconds
-                out.append((i, result))
+                out.extend(done)
             elif now > slot.deadline:
                 i, path = slot.pending.popleft()
                 out.append((i, _failed(path, TOO_LONG)))
