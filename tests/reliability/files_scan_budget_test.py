@@ -11,8 +11,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from ksad_player.core.library.index import LibraryIndex
-from ksad_player.core.library.scanner import TOO_LONG, ScanProblem, scan
+from ksad_player.core.library.scanner import TOO_BIG, TOO_LONG, ScanProblem, scan
 
 from ..test_index import drain
 from ..test_scanner import many
@@ -60,30 +62,37 @@ def workers_of(root: int) -> list[int]:
     return [p for p, (ppid, state, _) in procs.items() if ppid in servers and state != "Z"]
 
 
-def test_a_stalled_worker_is_replaced_and_its_file_reported(tmp_path, matcher):
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [(signal.SIGSTOP, TOO_LONG), (signal.SIGKILL, TOO_BIG)],
+    ids=["stalled (a hung drive)", "killed (the kernel's out-of-memory killer)"],
+)
+def test_a_stalled_or_killed_worker_is_replaced_and_its_file_reported(
+    tmp_path, matcher, fault, reason
+):
     lib = many(tmp_path, 1200)
-    stopped: list[int] = []
+    hit: list[int] = []
 
-    def stall_one() -> None:  # a worker that stops answering, as on a hung drive
+    def strike() -> None:  # the first worker seen gets the fault
         deadline = time.monotonic() + 30
-        while not stopped and time.monotonic() < deadline:
+        while not hit and time.monotonic() < deadline:
             pids = workers_of(os.getpid())
             if pids:
-                os.kill(pids[0], signal.SIGSTOP)
-                stopped.append(pids[0])
+                os.kill(pids[0], fault)
+                hit.append(pids[0])
             time.sleep(0.005)
 
-    spy = threading.Thread(target=stall_one)
+    spy = threading.Thread(target=strike)
     spy.start()
     with LibraryIndex() as idx:
         summary, events = drain(scan(idx, matcher, [str(lib)], workers=2, file_seconds=1.5))
         spy.join()
-        assert stopped, "no worker was seen"
+        assert hit, "no worker was seen"
         problems = [e for e in events if isinstance(e, ScanProblem)]
-        assert [p.reason for p in problems] == [TOO_LONG]
+        assert [p.reason for p in problems] == [reason]
         assert summary.files == 1200 and idx.count() == 1200
         assert summary.matched == 1199 and summary.errors == 1
-        assert not alive(stopped)  # the stalled worker was killed, not left behind
+        assert not alive(hit)  # the worker was killed, not left behind
 
 
 def _start_scan(lib: Path, *extra: str) -> subprocess.Popen[str]:
