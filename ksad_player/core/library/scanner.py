@@ -124,9 +124,15 @@ def _die_with_parent(watch: Connection) -> None:
 
 
 def _worker(
-    conn: Connection, watch: Connection, catalog: Catalog, weights: MatchWeights, memory: int
+    conn: Connection,
+    watch: Connection,
+    current: Any,
+    catalog: Catalog,
+    weights: MatchWeights,
+    memory: int,
 ) -> None:
-    """Read (index, path) lists from `conn`, answer one (index, Scanned | None) per file."""
+    """Read (index, path) lists from `conn`, answer lists of (index, Scanned | None); the
+    index of the file being read is kept in `current`, shared memory the scan can see."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the scanning process's to handle
     threading.Thread(target=_die_with_parent, args=(watch,), daemon=True).start()
     if memory:
@@ -143,6 +149,7 @@ def _worker(
         done: list[tuple[int, Scanned | None]] = []
         last = time.monotonic()
         for i, path in work:
+            current.value = i
             done.append((i, _read_and_match(path, matcher)))
             now = time.monotonic()
             if len(done) >= SEND_EVERY or now - last > 0.05:  # fewer, larger messages
@@ -170,6 +177,7 @@ class _Slot:
     proc: Any
     conn: Connection
     watch: Connection
+    current: Any  # the index of the file it is reading (shared memory)
     pending: deque[tuple[int, str]] = field(default_factory=deque)
     deadline: float = 0.0
 
@@ -186,11 +194,13 @@ class _Pool:
     def _start(self) -> _Slot:
         ours, theirs = self.ctx.Pipe()
         watch_r, watch_w = self.ctx.Pipe(duplex=False)
-        proc = self.ctx.Process(target=_worker, args=(theirs, watch_r, *self.args), daemon=True)
+        current = self.ctx.RawValue("q", -1)
+        args = (theirs, watch_r, current, *self.args)
+        proc = self.ctx.Process(target=_worker, args=args, daemon=True)
         proc.start()
         theirs.close()
         watch_r.close()
-        return _Slot(proc, ours, watch_w)
+        return _Slot(proc, ours, watch_w, current)
 
     def give(self, slot: _Slot, work: list[tuple[int, str]]) -> None:
         slot.pending.extend(work)
@@ -250,7 +260,7 @@ def _read_pooled(
                 try:
                     done = slot.conn.recv()
                 except (EOFError, OSError):  # the worker died on the file it was on
-                    i, path = slot.pending.popleft()
+                    i, path = _culprit(slot)
                     out.append((i, _failed(path, TOO_BIG if _oom(slot) else CRASHED)))
                     _requeue(todo, pool.replace(slot), slot)
                     continue
@@ -259,7 +269,7 @@ def _read_pooled(
                 slot.deadline = now + pool.seconds
                 out.extend(done)
             elif now > slot.deadline:
-                i, path = slot.pending.popleft()
+                i, path = _culprit(slot)
                 out.append((i, _failed(path, TOO_LONG)))
                 _requeue(todo, pool.replace(slot), slot)
         if len(out) >= BATCH or (out and now - last > 0.5):
@@ -267,6 +277,17 @@ def _read_pooled(
             out, last = [], now
     if out:
         yield out
+
+
+def _culprit(slot: _Slot) -> tuple[int, str]:
+    """The file a stalled or dead worker was on, taken out of its share. Files it read but
+    had not yet sent stay in the share and are read again."""
+    cur = slot.current.value
+    for k, (i, path) in enumerate(slot.pending):
+        if i == cur:
+            del slot.pending[k]
+            return i, path
+    return slot.pending.popleft()
 
 
 def _oom(slot: _Slot) -> bool:
