@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -320,15 +321,37 @@ def _check(path: Path) -> None:
         assert all(len(a) <= MAX_FIELD_CHARS for a in r.tags.artists)
 
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f80f00000101000518d84e0000000049454e44ae426082"
+)
+
+
+@functools.cache
+def _clips() -> dict[str, bytes]:
+    """Every template clip as it is, and tagged (Hangul, a cover, a track number), and the
+    malformed fixtures: the seeds the mutations start from."""
+    from ksad_player.core.tags.writer import TagSpec, write_tags
+
+    out = {name: (DATA / name).read_bytes() for name in TEMPLATES.values()}
+    out.update({f"malformed/{n}": (MALFORMED / n).read_bytes() for n in EXPECTED})
+    folder = Path(tempfile.mkdtemp(prefix="ksad-seeds-"))
+    for name in TEMPLATES.values():
+        path = folder / name
+        shutil.copyfile(DATA / name, path)
+        write_tags(path, TagSpec("밤편지", ("아이유", "IU"), "Palette", "IU", 3, PNG))
+        out[f"tagged/{name}"] = path.read_bytes()
+    shutil.rmtree(folder)
+    return out
+
+
 @st.composite
 def mutated_clip(draw: st.DrawFn) -> tuple[str, bytes]:
-    name = draw(
-        st.sampled_from(sorted([*TEMPLATES.values(), *(f"malformed/{n}" for n in EXPECTED)]))
-    )
-    data = bytearray((DATA / name).read_bytes())
+    name = draw(st.sampled_from(sorted(_clips())))
+    data = bytearray(_clips()[name])
     for _ in range(draw(st.integers(1, 4))):
         op = draw(st.sampled_from(["truncate", "flip", "huge", "zero", "insert"]))
-        pos = draw(st.integers(0, max(0, min(len(data) - 1, 4096))))
+        pos = draw(st.integers(0, max(0, min(len(data) - 1, 8192))))
         if op == "truncate":
             data = data[: max(1, pos)]
         elif op == "flip" and data:

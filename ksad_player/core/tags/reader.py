@@ -493,6 +493,7 @@ def _read_tags(spath: str) -> ReadResult:
         length, bitrate = 0.0, 0
     if length != length or length in (float("inf"), float("-inf")):  # NaN or infinite
         length = MAX_DURATION * 2
+    length, bitrate = max(length, 0.0), max(bitrate, 0)  # below zero: a damaged count
     if length <= 0 and not f.values:
         return ReadResult(spath, error=f"no audio data in this {fmt} file", **base)
     bad = _implausible(fmt, length, bitrate, st.st_size)
