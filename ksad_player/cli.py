@@ -217,6 +217,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from ksad_player.core.library.scanner import ScanProgress
     from ksad_player.core.session import ScanRequest
     from ksad_player.core.tags import AUDIO_EXTENSIONS
+    from ksad_player.core.tags.reader import TOO_LONG
 
     session = _session(args)
     previous = signal.signal(signal.SIGINT, lambda *_: session.cancel_scan())
@@ -238,7 +239,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 if isinstance(event, ScanProgress):
                     if tty:
                         print(_bar(event).ljust(70), end="", file=sys.stderr, flush=True)
-                elif args.verbose or not event.path.endswith(tuple(AUDIO_EXTENSIONS)):
+                elif (
+                    args.verbose
+                    or event.reason == TOO_LONG  # rare, and worth a look: always said
+                    or not event.path.endswith(tuple(AUDIO_EXTENSIONS))
+                ):
                     if tty:
                         print(file=sys.stderr)
                     _warn(f"{event.path}: {event.reason}")
@@ -361,7 +366,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args.paths, demo=args.demo, style=args.style)
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:  # Ctrl+C outside a scan (which handles it itself): no traceback
+        import signal
+
+        print(file=sys.stderr)
+        return 128 + signal.SIGINT
     except Exception as exc:
         from ksad_player.core.library.index import IndexUnavailable
 
@@ -370,6 +383,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Busy, read-only or a full disk: said plainly; the index is left as it was.
         print(f"ksad-player: error: {for_terminal(str(exc))}", file=sys.stderr)
         return 1
+    return code
+
+
+def _closed_pipe() -> int:
+    """`ksad-player match | head`: the reader has gone, so stop quietly, as `ls` does.
+    Output still buffered would fail again at exit; it goes to /dev/null instead."""
+    import signal
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
 
 
 def run_gui(paths: list[str], *, demo: bool, style: str | None = None) -> int:

@@ -31,6 +31,17 @@ VERSION_KINDS = (
 )
 SOURCE_KINDS = ("song", "music video", "drama OST")
 
+# Limits that keep every later step (matching, the window, the queue) bounded, whatever a
+# user catalog holds. The built-in catalog sits far below each of them.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 8  # the deepest real catalog path: entries[i].artists[j].aliases[k]
+MAX_ENTRIES = 5000
+MAX_MOODS = 100
+MAX_LIST = 50  # artists, aliases, title aliases, accepted versions
+MAX_NAME = 200  # titles, artist names, aliases, albums, dramas, labels, ids
+MAX_TEXT = 2000  # blurbs, descriptions, content notes
+_TEXT_FIELDS = frozenset({"blurb", "description", "content_note"})
+
 
 @dataclass(frozen=True)
 class Mood:
@@ -132,20 +143,64 @@ class CatalogError(Exception):
         super().__init__(f"{origin}: " + "; ".join(self.problems))
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) where the nesting passes MAX_DEPTH, found in one pass without
+    recursion, so that `[` × 100,000 is an error message rather than a RecursionError."""
+    depth = 0
+    pos = 0
+    for m in _JSON_STRING.finditer(text):
+        for b in _BRACKET.finditer(text, pos, m.start()):
+            depth += 1 if b.group() in "[{" else -1
+            if depth > MAX_DEPTH:
+                return _line_col(text, b.start())
+        pos = m.end()
+    for b in _BRACKET.finditer(text, pos):
+        depth += 1 if b.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return _line_col(text, b.start())
+    return None
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def read_json(path: Path) -> Any:
-    """Parse a JSON file; a syntax error names the file, line and column."""
+    """Parse a JSON file; a syntax error names the file, line and column. Files larger
+    than MAX_FILE_BYTES or nested deeper than MAX_DEPTH are refused before parsing."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError as exc:
+        raise CatalogError(str(path), ["is a folder, not a catalog file"]) from exc
     except OSError as exc:
         raise CatalogError(str(path), [f"cannot read: {exc.strerror or exc}"]) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise CatalogError(str(path), [f"too large: a catalog may be at most {limit} MB"])
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from exc
+    deep = _too_deep(text)
+    if deep is not None:
+        raise CatalogError(
+            str(path),
+            [f"line {deep[0]}, column {deep[1]}: nested more than {MAX_DEPTH} levels deep"],
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(
             str(path), [f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"]
         ) from exc
+    except RecursionError as exc:  # cannot happen below MAX_DEPTH; kept as a last guard
+        raise CatalogError(str(path), [f"nested more than {MAX_DEPTH} levels deep"]) from exc
 
 
 def _str(v: Any) -> bool:
@@ -156,11 +211,47 @@ def _str_list(v: Any) -> bool:
     return isinstance(v, list) and all(_str(x) for x in v)
 
 
+def _too_long(where: str, name: str, value: Any) -> list[Problem]:
+    """Size limits for one field: strings by characters, lists by items (and their strings)."""
+    if isinstance(value, str):
+        limit = MAX_TEXT if name in _TEXT_FIELDS else MAX_NAME
+        if len(value) > limit:
+            return [
+                Problem(where, name, f"too long ({len(value):,} characters; at most {limit:,})")
+            ]
+    elif isinstance(value, list):
+        if len(value) > MAX_LIST:
+            return [Problem(where, name, f"too many items ({len(value):,}; at most {MAX_LIST})")]
+        out = []
+        for j, item in enumerate(value):
+            if isinstance(item, dict):
+                for k, v in item.items():
+                    out += _too_long(where, f"{name}[{j}].{k}", v)
+            else:
+                out += _too_long(where, f"{name}[{j}]", item)
+        return out
+    elif isinstance(value, dict):
+        return [p for k, v in value.items() for p in _too_long(where, f"{name}.{k}", v)]
+    return []
+
+
+def _sizes(where: str, doc: dict[str, Any]) -> list[Problem]:
+    return [p for k, v in doc.items() for p in _too_long(where, str(k), v)]
+
+
+def _where(kind: str, i: int, doc: dict[str, Any]) -> str:
+    """A readable place for a problem: the id when it is a short string, else the index."""
+    ident = doc.get("id")
+    if isinstance(ident, str) and 0 < len(ident) <= MAX_NAME:
+        return f"{kind} {ident!r}" if kind == "mood" else ident
+    return f"{kind}s[{i}]" if kind == "mood" else f"entries[{i}]"
+
+
 def _check_mood(i: int, m: Any) -> list[Problem]:
     if not isinstance(m, dict):
         return [Problem(f"moods[{i}]", "-", "must be an object")]
-    where = f"mood {m.get('id')!r}" if isinstance(m.get("id"), str) else f"moods[{i}]"
-    out = []
+    where = _where("mood", i, m)
+    out = _sizes(where, m)
     if not (isinstance(m.get("id"), str) and SLUG.match(m["id"])):
         out.append(Problem(where, "id", "must be a lower-case slug"))
     for f in ("label", "description"):
@@ -207,7 +298,8 @@ def _check_entry(where: str, e: dict[str, Any], mood_ids: set[str], partial: boo
     for f in ("title_aliases", "accepted_versions"):
         if f in e and not _str_list(e[f]):
             out.append(Problem(where, f, "must be a list of strings"))
-    for v in e.get("accepted_versions") or []:
+    versions = e.get("accepted_versions")
+    for v in versions if isinstance(versions, list) else []:
         if isinstance(v, str) and v not in VERSION_KINDS:
             out.append(Problem(where, "accepted_versions", f"unknown version {v!r}"))
     for f in ("artist", "artist_korean", "album", "drama", "drama_korean", "content_note"):
@@ -238,9 +330,30 @@ def validate(data: Any, *, base: Catalog | None = None) -> list[Problem]:
     if not isinstance(entries, list):
         out.append(Problem("catalog", "entries", "must be a list"))
         entries = []
+    if len(moods) > MAX_MOODS:
+        out.append(Problem("catalog", "moods", f"too many ({len(moods):,}; at most {MAX_MOODS})"))
+        moods = moods[:MAX_MOODS]
+    if len(entries) > MAX_ENTRIES:
+        out.append(
+            Problem("catalog", "entries", f"too many ({len(entries):,}; at most {MAX_ENTRIES:,})")
+        )
+        entries = entries[:MAX_ENTRIES]
+    sources = data.get("sources")
+    if sources is not None and not (
+        isinstance(sources, list)
+        and len(sources) <= MAX_MOODS
+        and all(isinstance(s, dict) and _str(s.get("id")) and _str(s.get("label")) for s in sources)
+    ):
+        out.append(
+            Problem("catalog", "sources", "must be a list of objects with an id and a label")
+        )
+    elif sources:
+        out.extend(p for i, s in enumerate(sources) for p in _sizes(f"sources[{i}]", s))
     for i, m in enumerate(moods):
         out.extend(_check_mood(i, m))
-    mood_ids: set[str] = {m["id"] for m in moods if isinstance(m, dict) and isinstance(m.get("id"), str)}
+    mood_ids: set[str] = {
+        m["id"] for m in moods if isinstance(m, dict) and isinstance(m.get("id"), str)
+    }
     known_ids: set[str] = set()
     if base:
         mood_ids |= {m.id for m in base.moods}
@@ -251,19 +364,27 @@ def validate(data: Any, *, base: Catalog | None = None) -> list[Problem]:
             out.append(Problem(f"entries[{i}]", "-", "must be an object"))
             continue
         eid = e.get("id")
+        where = _where("entry", i, e)
+        sized = _sizes(where, e)
+        out.extend(sized)
         if not (isinstance(eid, str) and SLUG.match(eid)):
-            out.append(Problem(f"entries[{i}]", "id", "must be a lower-case slug"))
+            if not any(p.field == "id" for p in sized):
+                out.append(Problem(where, "id", "must be a lower-case slug"))
             where = f"entries[{i}]"
         else:
-            where = eid
             if eid in seen:
                 out.append(Problem(where, "id", "appears more than once"))
             seen.add(eid)
-        out.extend(_check_entry(where, e, mood_ids, partial=eid in known_ids))
+        if sized:
+            continue  # a field too large is not worth checking further
+        out.extend(
+            _check_entry(where, e, mood_ids, partial=isinstance(eid, str) and eid in known_ids)
+        )
     if not base:
         for mood in mood_ids:
             if mood and not any(
-                isinstance(e, dict) and mood in (e.get("moods") or []) for e in entries
+                isinstance(e, dict) and isinstance(e.get("moods"), list) and mood in e["moods"]
+                for e in entries
             ):
                 out.append(Problem(f"mood {mood!r}", "entries", "no entry has this mood"))
     return out

@@ -10,9 +10,13 @@ scan continues from.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import resource
+import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,15 +24,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
 from ksad_player.core.library.walk import Skipped, walk_tree
+from ksad_player.core.tags import ReadResult
 
 if TYPE_CHECKING:  # imported where files are read: a rescan that reads none skips them
-    import multiprocessing.context
+    from multiprocessing.connection import Connection
 
     from ksad_player.core.catalog import Catalog
     from ksad_player.core.match.matcher import Matcher, MatchWeights
 
 IN_PROCESS_BELOW = 400  # fewer files than this are read without starting workers
 CHUNK = 64
+SEND_EVERY = 64  # results a worker sends at once (or whatever it has after 50 ms)
 BATCH = 512
 
 
@@ -76,15 +82,13 @@ class ScanSummary:
 ScanEvent = ScanProgress | ScanProblem
 
 # -- worker side --------------------------------------------------------------------------
-_worker_matcher: Matcher | None = None
-
-
-def _init_worker(catalog: Catalog, weights: MatchWeights) -> None:
-    """Each worker matches with the session's own catalog and weights."""
-    from ksad_player.core.match.matcher import Matcher
-
-    global _worker_matcher
-    _worker_matcher = Matcher(catalog, weights)
+# Each file gets a budget: FILE_SECONDS of wall time in a worker and WORKER_MEMORY of
+# address space. A worker past its time is killed and replaced, the file is reported and
+# the rest of its share goes to the others; one that runs out of memory reports the file.
+FILE_SECONDS = 20.0
+WORKER_MEMORY = 2 * 1024**3
+TOO_BIG = "too large to read: reading it needed more memory than a file may use"
+CRASHED = "could not be read: reading it stopped the reader"
 
 
 class Scanned(NamedTuple):
@@ -99,7 +103,10 @@ class Scanned(NamedTuple):
 def _read_and_match(path: str, matcher: Matcher) -> Scanned | None:
     from ksad_player.core.tags.reader import read_tags
 
-    r = read_tags(path, scan=True)
+    try:
+        r = read_tags(path, scan=True)
+    except MemoryError:
+        r = ReadResult(path, error=TOO_BIG)
     if r.tags is None:
         if not os.path.lexists(path):
             return None  # vanished while we scanned
@@ -108,23 +115,209 @@ def _read_and_match(path: str, matcher: Matcher) -> Scanned | None:
     return Scanned(path, track_row(r, m), None, m.entry_id is not None)
 
 
-def _read_chunk(paths: Sequence[str]) -> list[Scanned | None]:
-    assert _worker_matcher is not None
-    return [_read_and_match(p, _worker_matcher) for p in paths]
+def _failed(path: str, reason: str) -> Scanned:
+    return Scanned(path, track_row(ReadResult(path, error=reason), None), reason, False)
+
+
+def _die_with_parent(watch: Connection) -> None:
+    """Block on a pipe only the scanning process writes to: when it dies, however it
+    dies (kill -9 included), the pipe closes and this worker ends at once."""
+    with contextlib.suppress(EOFError, OSError):
+        watch.recv()
+    os._exit(0)
+
+
+def _worker(
+    conn: Connection,
+    watch: Connection,
+    current: Any,
+    catalog: Catalog,
+    weights: MatchWeights,
+    memory: int,
+) -> None:
+    """Read (index, path) lists from `conn`, answer lists of (index, Scanned | None); the
+    index of the file being read is kept in `current`, shared memory the scan can see."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the scanning process's to handle
+    threading.Thread(target=_die_with_parent, args=(watch,), daemon=True).start()
+    if memory:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    from ksad_player.core.match.matcher import Matcher
+
+    matcher = Matcher(catalog, weights)
+    while True:
+        try:
+            work = conn.recv()
+        except (EOFError, OSError):
+            return
+        if work is None:
+            return
+        done: list[tuple[int, Scanned | None]] = []
+        last = time.monotonic()
+        for i, path in work:
+            current.value = i
+            done.append((i, _read_and_match(path, matcher)))
+            now = time.monotonic()
+            if len(done) >= SEND_EVERY or now - last > 0.05:  # fewer, larger messages
+                conn.send(done)
+                done, last = [], now
+        if done:
+            conn.send(done)
 
 
 _POOL_LOCK = threading.Lock()
-_WORKER_MODULES = ["ksad_player.core.tags.reader", "ksad_player.core.match.matcher"]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> Any:
     """forkserver: workers fork from a clean server, safe beside Qt's and libVLC's threads."""
     import multiprocessing
 
     with _POOL_LOCK:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ksad_player.core.library.scanner", *_WORKER_MODULES])
+        # The reader and matcher load once in the server, not again in every worker.
+        ctx.set_forkserver_preload(
+            [
+                "ksad_player.core.library.scanner",
+                "ksad_player.core.tags.reader",
+                "ksad_player.core.match.matcher",
+            ]
+        )
         return ctx
+
+
+@dataclass
+class _Slot:
+    """One worker process, the files it holds and when the file it is on must be done."""
+
+    proc: Any
+    conn: Connection
+    watch: Connection
+    current: Any  # the index of the file it is reading (shared memory)
+    pending: deque[tuple[int, str]] = field(default_factory=deque)
+    deadline: float = 0.0
+
+
+class _Pool:
+    """Worker processes with a per-file time budget; a stalled worker is replaced."""
+
+    def __init__(self, n: int, matcher: Matcher, seconds: float, memory: int) -> None:
+        self.ctx = _context()
+        self.args = (matcher.catalog, matcher.w, memory)
+        self.seconds = seconds
+        self.slots = [self._start() for _ in range(n)]
+
+    def _start(self) -> _Slot:
+        ours, theirs = self.ctx.Pipe()
+        watch_r, watch_w = self.ctx.Pipe(duplex=False)
+        current = self.ctx.RawValue("q", -1)
+        args = (theirs, watch_r, current, *self.args)
+        proc = self.ctx.Process(target=_worker, args=args, daemon=True)
+        proc.start()
+        theirs.close()
+        watch_r.close()
+        return _Slot(proc, ours, watch_w, current)
+
+    def give(self, slot: _Slot, work: list[tuple[int, str]]) -> None:
+        slot.pending.extend(work)
+        slot.deadline = time.monotonic() + self.seconds
+        slot.conn.send(work)
+
+    def replace(self, slot: _Slot) -> _Slot:
+        """Kill a worker and start another in its place; its unread files come back."""
+        self._stop(slot)
+        new = self._start()
+        self.slots[self.slots.index(slot)] = new
+        return new
+
+    def _stop(self, slot: _Slot) -> None:
+        with contextlib.suppress(Exception):
+            slot.proc.kill()
+        for c in (slot.conn, slot.watch):
+            c.close()
+        slot.proc.join(1)
+
+    def close(self, *, graceful: bool = True) -> None:
+        """Idle workers are asked to end; busy or stalled ones (a cancel) are killed."""
+        for slot in self.slots:
+            with contextlib.suppress(Exception):
+                slot.conn.send(None)
+        deadline = time.monotonic() + (0.5 if graceful else 0.0)
+        for slot in self.slots:
+            slot.proc.join(max(0.0, deadline - time.monotonic()))
+            self._stop(slot)
+
+
+def _read_pooled(
+    items: list[tuple[int, str]],
+    pool: _Pool,
+    cancel: threading.Event,
+) -> Iterator[list[tuple[int, Scanned | None]]]:
+    """Results as they come, (item index, result), checking `cancel` ten times a second."""
+    from multiprocessing.connection import wait
+
+    from ksad_player.core.tags.reader import TOO_LONG
+
+    todo = deque(items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
+    out: list[tuple[int, Scanned | None]] = []
+    last = time.monotonic()
+    while not cancel.is_set():
+        for slot in list(pool.slots):
+            if not slot.pending and todo:
+                work = todo.popleft()
+                try:
+                    pool.give(slot, work)
+                except OSError:  # it died while idle: a new one takes the work
+                    slot.pending.clear()
+                    pool.give(pool.replace(slot), work)
+        busy = [s for s in pool.slots if s.pending]
+        if not busy:
+            break
+        ready = wait([s.conn for s in busy], timeout=0.1)
+        now = time.monotonic()
+        for slot in busy:
+            if slot.conn in ready:
+                try:
+                    done = slot.conn.recv()
+                except (EOFError, OSError):  # the worker died on the file it was on
+                    i, path = _culprit(slot)
+                    out.append((i, _failed(path, TOO_BIG if _oom(slot) else CRASHED)))
+                    _requeue(todo, pool.replace(slot), slot)
+                    continue
+                for _ in done:
+                    slot.pending.popleft()
+                slot.deadline = now + pool.seconds
+                out.extend(done)
+            elif now > slot.deadline:
+                i, path = _culprit(slot)
+                out.append((i, _failed(path, TOO_LONG)))
+                _requeue(todo, pool.replace(slot), slot)
+        if len(out) >= BATCH or (out and now - last > 0.5):
+            yield out
+            out, last = [], now
+    if out:
+        yield out
+
+
+def _culprit(slot: _Slot) -> tuple[int, str]:
+    """The file a stalled or dead worker was on, taken out of its share. Files it read but
+    had not yet sent stay in the share and are read again."""
+    cur = slot.current.value
+    for k, (i, path) in enumerate(slot.pending):
+        if i == cur:
+            del slot.pending[k]
+            return i, path
+    return slot.pending.popleft()
+
+
+def _oom(slot: _Slot) -> bool:
+    slot.proc.join(0.5)
+    return slot.proc.exitcode in (-signal.SIGKILL, 137)
+
+
+def _requeue(todo: deque[list[tuple[int, str]]], _new: _Slot, old: _Slot) -> None:
+    if old.pending:
+        todo.appendleft(list(old.pending))
+        old.pending.clear()
 
 
 # -- the scan -----------------------------------------------------------------------------
@@ -144,6 +337,7 @@ def scan(
     *,
     workers: int | None = None,
     cancel: threading.Event | None = None,
+    file_seconds: float = FILE_SECONDS,
 ) -> Generator[ScanEvent, None, ScanSummary]:
     """Bring the index up to date with the folders (default: all library folders)."""
     started = time.perf_counter()
@@ -208,7 +402,7 @@ def scan(
 
     read = matched = errors = 0
     if to_read and not cancel.is_set():
-        for batch in _read_all(to_read, matcher, workers, cancel):
+        for batch in _read_all(to_read, matcher, workers, cancel, file_seconds):
             by_folder: dict[int, list[tuple[Any, ...]]] = {}
             for fid, result, _path in batch:
                 read += 1
@@ -251,46 +445,43 @@ def drive(
 
 
 def _read_all(
-    to_read: list[tuple[int, str]], matcher: Matcher, workers: int | None, cancel: threading.Event
+    to_read: list[tuple[int, str]],
+    matcher: Matcher,
+    workers: int | None,
+    cancel: threading.Event,
+    file_seconds: float = FILE_SECONDS,
 ) -> Iterator[list[tuple[int, Scanned | None, str]]]:
-    """Batches of (folder id, result or None if vanished, path), in order."""
+    """Batches of (folder id, result or None if vanished, path), as they are read."""
     paths = [p for _, p in to_read]
     fids = [f for f, _ in to_read]
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    pos = 0
+    done = [False] * len(paths)
     if workers > 1 and len(paths) >= IN_PROCESS_BELOW:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        batch: list[tuple[int, Scanned | None, str]] = []
         try:
-            ex = ProcessPoolExecutor(
-                workers,
-                mp_context=_context(),
-                initializer=_init_worker,
-                initargs=(matcher.catalog, matcher.w),
-            )
+            pool: _Pool | None = _Pool(workers, matcher, file_seconds, WORKER_MEMORY)
         except (OSError, ValueError):
-            ex = None
-        if ex is not None:
+            pool = None  # no processes here: read them in this one
+        if pool is not None:
             try:
-                for chunk_results in ex.map(_read_chunk, _chunks(paths, CHUNK)):
-                    for result in chunk_results:
-                        batch.append((fids[pos], result, paths[pos]))
-                        pos += 1
-                    if len(batch) >= BATCH:
-                        yield batch
-                        batch = []
-                    if cancel.is_set():
-                        return
-            except (BrokenProcessPool, OSError, EOFError):
-                pass  # workers could not start or died: read the rest here
+                for results in _read_pooled(list(enumerate(paths)), pool, cancel):
+                    for i, _ in results:
+                        done[i] = True
+                    yield [(fids[i], r, paths[i]) for i, r in results]
+            except OSError:
+                pass  # workers could not be started again: read the rest here
             finally:
-                ex.shutdown(wait=True, cancel_futures=True)
-            if batch:
-                yield batch
-    for start in range(pos, len(paths), BATCH):
+                pool.close(graceful=not cancel.is_set())
+            if cancel.is_set():
+                return
+    batch: list[tuple[int, Scanned | None, str]] = []
+    for i, path in enumerate(paths):
+        if done[i]:
+            continue
         if cancel.is_set():
             return
-        part = paths[start : start + BATCH]
-        yield [(fids[start + i], _read_and_match(p, matcher), p) for i, p in enumerate(part)]
+        batch.append((fids[i], _read_and_match(path, matcher), path))
+        if len(batch) >= CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

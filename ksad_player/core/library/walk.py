@@ -33,7 +33,7 @@ def walk_tree(
     try:
         st = os.stat(top)
     except OSError as exc:
-        yield Skipped(top, exc.strerror or str(exc))
+        yield Skipped(top, exc.strerror or "cannot be read")
         return
     if not stat.S_ISDIR(st.st_mode):  # a single file can be a library root too
         if is_audio_name(top):
@@ -47,7 +47,7 @@ def walk_tree(
             with os.scandir(folder) as it:
                 items = sorted(it, key=lambda d: d.name) if ordered else list(it)
         except OSError as exc:
-            yield Skipped(folder, exc.strerror or str(exc))
+            yield Skipped(folder, exc.strerror or "cannot be read")
             continue
         subdirs = []
         for d in items:
@@ -67,7 +67,7 @@ def walk_tree(
                     s = d.stat()
                     yield (d.path, s.st_size, s.st_mtime_ns)
             except OSError as exc:
-                yield Skipped(d.path, exc.strerror or str(exc))
+                yield Skipped(d.path, exc.strerror or "cannot be read")
         stack.extend(reversed(subdirs))
 
 

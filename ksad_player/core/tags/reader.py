@@ -6,7 +6,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import signal
+import stat
+import struct
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -33,6 +39,15 @@ from ksad_player.core.tags import Tags as Tags
 from ksad_player.core.tags import fastmp3, fastmp4, filenames, mojibake
 from ksad_player.core.tags import is_audio_name as is_audio_name
 
+# Per-field budgets: what matching and display could ever use. A 10 MB title costs no
+# more than a long one, and no later step sees more than this.
+MAX_FIELD_CHARS = 1000
+MAX_VALUES = 32
+MAX_DURATION = 24 * 3600.0  # a track longer than a day is a damaged header
+MIN_BITS_PER_SECOND = 2000  # below this, the header claims more sound than the bytes hold
+MAX_COMPRESSED_FRAME = 16 * 1024  # a zlib ID3 frame larger than this could expand to GBs
+READ_SECONDS = 10.0  # per file, where a timer can interrupt the reading (the main thread)
+TOO_LONG = "took too long to read; skipped (the file may be damaged or on a stalled drive)"
 _LOSSLESS = {"FLAC", "WAVE", "AIFF", "WavPack", "MonkeysAudio", "ALAC", "TrueAudio", "OptimFROG"}
 
 
@@ -55,9 +70,14 @@ class _Fields:
         if isinstance(texts, str | bytes) or not hasattr(texts, "__iter__"):
             texts = [texts]
         out = self.values.setdefault(name, [])
-        for t in texts:
-            s = t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
-            s = s.replace("\x00", " ").strip()
+        for n, t in enumerate(texts):
+            if n >= MAX_VALUES or len(out) >= MAX_VALUES:
+                break
+            if isinstance(t, bytes):
+                s = t[: MAX_FIELD_CHARS * 4].decode("utf-8", "replace")
+            else:
+                s = t if isinstance(t, str) else str(t)
+            s = s[:MAX_FIELD_CHARS].replace("\x00", " ").strip()
             if latin1:
                 fixed = mojibake.repair(s)
                 if fixed is not None:
@@ -206,7 +226,20 @@ def _mislabel_warning(path: str, fmt: str) -> str | None:
     return None
 
 
-_SCAN_FRAMES = {k: id3.Frames[k] for k in ("TIT2", "TPE1", "TALB", "TPE2", "TRCK")}
+def _bounded(frame: Any) -> Any:
+    """The frame class, refusing compressed frames large enough to be a zlib bomb (mutagen
+    would expand them whole); the frame is then skipped like any junk frame."""
+
+    def _fromData(cls: Any, header: Any, tflags: int, data: bytes) -> Any:
+        flag = 0x0008 if header.version >= (2, 4, 0) else 0x0080
+        if tflags & flag and len(data) > MAX_COMPRESSED_FRAME:
+            raise id3.ID3JunkFrameError("compressed frame too large")
+        return frame._fromData.__func__(cls, header, tflags, data)
+
+    return type(frame.__name__, (frame,), {"_fromData": classmethod(_fromData)})
+
+
+_SCAN_FRAMES = {k: _bounded(id3.Frames[k]) for k in ("TIT2", "TPE1", "TALB", "TPE2", "TRCK")}
 _SCAN_FRAMES.update({k: id3.Frames_2_2[k] for k in ("TT2", "TP1", "TAL", "TP2", "TRK")})
 _BY_EXTENSION: dict[str, Any] = {
     ".mp3": MP3, ".flac": FLAC, ".ogg": OggVorbis, ".oga": OggVorbis, ".opus": OggOpus,
@@ -238,33 +271,145 @@ def _id3_has_cover(tags: ID3) -> bool:
     )
 
 
-def read_tags(path: str | os.PathLike[str], *, scan: bool = False) -> ReadResult:
-    """Tags for one file, or the reason there are none; never raises for bad files.
+def _os_reason(exc: OSError, verb: str) -> str:
+    """An operating-system error in a user's words, without the path it names."""
+    if isinstance(exc, PermissionError):
+        return "cannot open: Permission denied"
+    if exc.strerror:
+        return f"{verb}: {exc.strerror}"
+    return f"{verb}: the disk would not give its data"
 
-    `scan` takes the fast path a library scan needs (no cover data parsed)."""
+
+# Mutagen's messages, which name its internals, in the words a user needs.
+_REASONS = (
+    ("sync", "no audio frames found"),
+    ("header", "its header is damaged"),
+    ("truncated", "the file ends early"),
+    ("expected", "its header is damaged"),
+    ("not enough data", "the file ends early"),
+    ("eof", "the file ends early"),
+    ("end of file", "the file ends early"),
+    ("size", "a size in its header is wrong"),
+    ("invalid", "its data is damaged"),
+)
+
+
+def _damage_reason(exc: BaseException, path: str) -> str:
+    """ "damaged FLAC file: the file ends early" rather than mutagen's own words."""
+    ext = os.path.splitext(path)[1].lstrip(".").upper() or "audio"
+    text = str(exc).lower()
+    why = next((w for k, w in _REASONS if k in text), "its data is damaged or cut short")
+    if isinstance(exc, EOFError | struct.error | IndexError):
+        why = "the file ends early"
+    return f"damaged {ext} file: {why}"
+
+
+def _implausible(fmt: str, length: float, bitrate: int, size: int) -> str | None:
+    """Why a stream's header cannot describe real audio, or None when it can: a duration
+    under a day that the file's size and bitrate agree with."""
+    if length <= 0:
+        return None
+    if length > MAX_DURATION:
+        return f"not audio, or damaged: the {fmt} header claims {_hours(length)} of sound"
+    if size * 8 / length < MIN_BITS_PER_SECOND:
+        return (
+            f"not audio, or damaged: the {fmt} header claims {_hours(length)} "
+            f"of sound in {size:,} bytes"
+        )
+    if bitrate and length * bitrate / 8 > size * 2 + 65536:
+        return (
+            f"not audio, or damaged: {_hours(length)} at {bitrate // 1000:,} kbit/s "
+            f"would need far more than its {size:,} bytes"
+        )
+    return None
+
+
+def _hours(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:,.0f} hours"
+    if seconds >= 60:
+        return f"{seconds / 60:,.0f} minutes"
+    return f"{seconds:,.1f} seconds"
+
+
+class _TooLong(BaseException):
+    """Raised by the read timer; a BaseException so no `except Exception` in mutagen eats it."""
+
+
+def _on_alarm(_sig: int, _frame: Any) -> None:
+    raise _TooLong
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """A per-file time limit on the main thread (the CLI, and each scan worker); elsewhere,
+    or when the caller already runs a timer, nothing: a worker's own budget applies there."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):
+        yield
+        return
+    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)  # once: it acts only while a read is timed
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def read_tags(path: str | os.PathLike[str], *, scan: bool = True) -> ReadResult:
+    """Tags for one file, or the reason there are none; never raises for bad files, and
+    gives up with TOO_LONG after READ_SECONDS where a timer can interrupt it.
+
+    Every caller takes the same path (`scan` is kept for callers, and changes nothing), so
+    `scan` and `match` agree on every file: the fast MP3 path, the format the extension
+    names, content sniffing, then the checks that the stream is plausible. Each text field
+    is bounded (MAX_FIELD_CHARS, MAX_VALUES) and no compressed frame is expanded past a
+    budget, so any file is read in bounded time and memory."""
     spath = os.fspath(path)
+    try:
+        with _time_budget(READ_SECONDS):
+            return _read_tags(spath)
+    except _TooLong:
+        try:
+            st = os.stat(spath)
+            return ReadResult(spath, error=TOO_LONG, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        except OSError:
+            return ReadResult(spath, error=TOO_LONG)
+
+
+def _read_tags(spath: str) -> ReadResult:
     try:
         st = os.stat(spath)
     except OSError as exc:
-        return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}")
+        return ReadResult(spath, error=_os_reason(exc, "cannot open"))
     base: dict[str, Any] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    if not stat.S_ISREG(st.st_mode):
+        return ReadResult(spath, error="not a regular file", **base)
     if st.st_size == 0:
         return ReadResult(spath, error="empty file (0 bytes)", **base)
-    if scan and spath[-4:].lower() == ".mp3":
+    if spath[-4:].lower() == ".mp3":
         try:
             fast = fastmp3.read(spath)
+        except fastmp3.Damaged as exc:
+            return ReadResult(spath, error=str(exc), **base)
         except OSError as exc:
-            return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}", **base)
+            return ReadResult(spath, error=_os_reason(exc, "cannot read"), **base)
         except Exception:
             fast = None  # mutagen below will say what is wrong
         if fast is not None:
+            bad = _implausible("MP3", fast.length, fast.bitrate, st.st_size)
+            if bad:
+                return ReadResult(spath, error=bad, **base)
             f = _Fields()
             for name, values in fast.fields.items():
                 for text, latin1 in values:
                     f.add(name, text, latin1=latin1)
             tags = _build(spath, f, "MP3", fast.length, fast.has_cover, fast.bitrate)
             return ReadResult(spath, tags=tags, **base)
-    if scan and spath[-4:].lower() in (".m4a", ".m4b", ".mp4"):  # the MP4 fast path
+    if spath[-4:].lower() in (".m4a", ".m4b", ".mp4"):  # the MP4 fast path
         try:
             mp4 = fastmp4.read(spath)
         except Exception:
@@ -274,35 +419,42 @@ def read_tags(path: str | os.PathLike[str], *, scan: bool = False) -> ReadResult
             for name, texts in mp4.fields.items():
                 f.add(name, texts)
             fmt = "ALAC" if mp4.codec == "alac" else "AAC"
+            bad = _implausible(fmt, mp4.length, mp4.bitrate, st.st_size)
+            if bad:
+                return ReadResult(spath, error=bad, **base)
             tags = _build(spath, f, fmt, mp4.length, mp4.has_cover, mp4.bitrate)
             return ReadResult(spath, tags=tags, **base)
     try:
-        audio = _open_for_scan(spath) if scan else mutagen.File(spath)
-    except PermissionError as exc:
-        return ReadResult(spath, error=f"cannot open: {exc.strerror or exc}", **base)
+        audio = _open_for_scan(spath)
     except OSError as exc:
-        return ReadResult(spath, error=f"cannot read: {exc.strerror or exc}", **base)
+        return ReadResult(spath, error=_os_reason(exc, "cannot read"), **base)
     except Exception as exc:  # mutagen raises many kinds on damaged data
         cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, PermissionError):
-            return ReadResult(spath, error=f"cannot open: {cause.strerror}", **base)
-        if isinstance(cause, OSError) and not isinstance(cause, EOFError):
-            return ReadResult(spath, error=f"cannot read: {cause.strerror or cause}", **base)
-        reason = str(exc).strip() or type(exc).__name__
-        return ReadResult(spath, error=f"damaged or truncated audio: {reason}", **base)
+        if isinstance(cause, OSError) and not isinstance(cause, EOFError) and cause.errno:
+            return ReadResult(spath, error=_os_reason(cause, "cannot read"), **base)
+        return ReadResult(spath, error=_damage_reason(exc, spath), **base)
     if audio is None:
         return ReadResult(spath, error="not a recognised audio format", **base)
     f = _Fields()
+    fmt = _format_name(audio)
     try:
         has_cover = _extract(audio, f)
-    except Exception as exc:
-        return ReadResult(spath, error=f"unreadable tags: {exc}", **base)
+    except Exception:
+        return ReadResult(spath, error=f"damaged tags in this {fmt} file", **base)
     info = audio.info
-    fmt = _format_name(audio)
-    length = float(getattr(info, "length", 0.0) or 0.0)
+    try:
+        length = float(getattr(info, "length", 0.0) or 0.0)
+        bitrate = int(getattr(info, "bitrate", 0) or 0)
+    except (TypeError, ValueError, OverflowError):
+        length, bitrate = 0.0, 0
+    if length != length or length in (float("inf"), float("-inf")):  # NaN or infinite
+        length = MAX_DURATION * 2
+    length, bitrate = max(length, 0.0), max(bitrate, 0)  # below zero: a damaged count
     if length <= 0 and not f.values:
         return ReadResult(spath, error=f"no audio data in this {fmt} file", **base)
-    bitrate = int(getattr(info, "bitrate", 0) or 0)
+    bad = _implausible(fmt, length, bitrate, st.st_size)
+    if bad:
+        return ReadResult(spath, error=bad, **base)
     return ReadResult(spath, tags=_build(spath, f, fmt, length, has_cover, bitrate), **base)
 
 
