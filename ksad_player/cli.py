@@ -216,8 +216,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     from ksad_player.core.library.scanner import ScanProgress
     from ksad_player.core.session import ScanRequest
-    from ksad_player.core.tags import AUDIO_EXTENSIONS
-    from ksad_player.core.tags.reader import TOO_LONG
+    from ksad_player.core.tags import AUDIO_EXTENSIONS, TOO_LONG
 
     session = _session(args)
     previous = signal.signal(signal.SIGINT, lambda *_: session.cancel_scan())

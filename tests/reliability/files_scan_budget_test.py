@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ksad_player.core.library.index import LibraryIndex
-from ksad_player.core.library.scanner import TOO_BIG, TOO_LONG, ScanProblem, scan
+from ksad_player.core.library.scanner import TOO_BIG, ScanProblem, scan
+from ksad_player.core.tags.reader import TOO_LONG
 
 from ..test_index import drain
 from ..test_scanner import many

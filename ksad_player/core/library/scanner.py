@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
 from ksad_player.core.library.walk import Skipped, walk_tree
-from ksad_player.core.tags import ReadResult
+from ksad_player.core.tags import TOO_LONG, ReadResult
 
 if TYPE_CHECKING:  # imported where files are read: a rescan that reads none skips them
     from multiprocessing.connection import Connection
@@ -254,8 +254,6 @@ def _read_pooled(
 ) -> Iterator[list[tuple[int, Scanned | None]]]:
     """Results as they come, (item index, result), checking `cancel` ten times a second."""
     from multiprocessing.connection import wait
-
-    from ksad_player.core.tags.reader import TOO_LONG
 
     todo = deque(items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
     out: list[tuple[int, Scanned | None]] = []

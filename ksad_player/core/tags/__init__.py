@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Said of a file whose reading ran past its time budget (reader, scan workers, the CLI).
+TOO_LONG = "took too long to read; skipped (the file may be damaged or on a stalled drive)"
+
 AUDIO_EXTENSIONS = frozenset(
     [
         ".mp3",

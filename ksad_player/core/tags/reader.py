@@ -34,6 +34,7 @@ from mutagen.wavpack import WavPack
 
 from ksad_player.core.match.normalize import is_useless_artist, is_useless_title
 from ksad_player.core.tags import AUDIO_EXTENSIONS as AUDIO_EXTENSIONS
+from ksad_player.core.tags import TOO_LONG as TOO_LONG
 from ksad_player.core.tags import ReadResult as ReadResult
 from ksad_player.core.tags import Tags as Tags
 from ksad_player.core.tags import fastmp3, fastmp4, filenames, mojibake
@@ -47,7 +48,6 @@ MAX_DURATION = 24 * 3600.0  # a track longer than a day is a damaged header
 MIN_BITS_PER_SECOND = 2000  # below this, the header claims more sound than the bytes hold
 MAX_COMPRESSED_FRAME = 16 * 1024  # a zlib ID3 frame larger than this could expand to GBs
 READ_SECONDS = 10.0  # per file, where a timer can interrupt the reading (the main thread)
-TOO_LONG = "took too long to read; skipped (the file may be damaged or on a stalled drive)"
 _LOSSLESS = {"FLAC", "WAVE", "AIFF", "WavPack", "MonkeysAudio", "ALAC", "TrueAudio", "OptimFROG"}
 
 
