@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -181,9 +182,17 @@ def test_no_subcommand_opens_the_window():
         stderr=subprocess.PIPE,
         text=True,
     )
+    from ksad_player.desktop.single_instance import socket_name
+
     try:
+        # The window is up once it listens for a second launch; then it stays, waiting.
+        deadline = time.monotonic() + 20
+        while not os.path.exists(socket_name()) and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()[1]
+            time.sleep(0.05)
+        assert os.path.exists(socket_name())
         with pytest.raises(subprocess.TimeoutExpired):
-            proc.wait(timeout=4)  # still running: the window is open and waiting
+            proc.wait(timeout=0.5)
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)

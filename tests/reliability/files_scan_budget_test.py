@@ -20,6 +20,9 @@ from ksad_player.core.tags.reader import TOO_LONG
 from ..test_index import drain
 from ..test_scanner import many
 
+# Many processes each: CI runs these (.ci/run); `./dev test -m slow` runs them here.
+pytestmark = pytest.mark.slow
+
 
 def _procs() -> dict[int, tuple[int, str, str]]:
     """pid -> (parent pid, state, command line) of every process, from /proc."""

@@ -25,6 +25,9 @@ from ksad_player.core.session import Session
 
 from ..conftest import copy_template
 
+# Many processes each: CI runs these (.ci/run); `./dev test -m slow` runs them here.
+pytestmark = pytest.mark.slow
+
 HOLDER = r"""
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -312,6 +315,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ksad_player.core.play.player import NullBackend
 from ksad_player.ui.app import make_app, run
+
 
 app = make_app()
 
