@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from ksad_player.core.demo import RATE, melody
-from ksad_player.core.tags.writer import TagSpec, write_tags
+from tests.ui.conftest import make_clip
 
 # (file, title as tagged, artist as tagged): heartbreak gets two songs, loneliness three.
 SONGS = [
@@ -42,14 +40,7 @@ def need(*tools: str) -> None:
 
 def make_song(path: Path, title: str, artist: str, seconds: float, seed: int) -> Path:
     """A tagged WAV of a soft melody, long enough to still play while a test looks."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(melody(seed, seconds).tobytes())
-    write_tags(path, TagSpec(title, (artist,)))
-    return path
+    return make_clip(path, seconds, title, artist, seed)
 
 
 def wait_for(check: Callable[[], object], timeout: float = 10.0, what: str = "") -> object:

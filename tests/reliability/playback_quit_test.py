@@ -13,6 +13,7 @@ from pathlib import Path
 from ksad_player.core.library.index import LibraryIndex
 
 from ..conftest import copy_template
+from .index_locks_test import in_session
 
 APP = r"""
 import os, sys, time
@@ -50,18 +51,6 @@ if __name__ == "__main__":
 """
 
 
-def session_members(sid: int) -> list[int]:
-    """Processes still alive in a session (the app's workers would be)."""
-    alive = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == sid and fields[0] != "Z":
-                alive.append(int(d.name))
-    return alive
 
 
 def run_app(*args: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], list[int]]:
@@ -73,7 +62,7 @@ def run_app(*args: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str
     )  # fmt: skip
     out, err = p.communicate(timeout=120)
     time.sleep(0.2)
-    return subprocess.CompletedProcess(p.args, p.returncode, out, err), session_members(p.pid)
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err), in_session(p.pid)
 
 
 def test_quitting_during_a_scan_is_clean_and_the_next_start_finishes_it(tmp_path, isolated_xdg):
