@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import Track
 from ksad_player.core.play.player import PlaybackStatus, Player
-from ksad_player.ui.text import plain_tooltip
+from ksad_player.ui.text import one_line, plain_tooltip
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -162,7 +162,7 @@ def library_models(
     for t in tracks:
         if t.entry_id is None and t.tags is not None:
             tags = t.tags
-            text = f"{tags.title or '?'} — {tags.artist or '?'}"
+            text = one_line(f"{tags.title or '?'} — {tags.artist or '?'}")
             item = QStandardItem(text)
             item.setEditable(False)
             item.setData(t.path, PATH_ROLE)

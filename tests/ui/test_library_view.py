@@ -196,3 +196,15 @@ def test_emitting_booleans_keeps_their_references(qtbot):
     assert hits == [100, 100]
     assert sys.getrefcount(True) >= before[0] - 20
     assert sys.getrefcount(False) >= before[1] - 20
+
+
+def test_a_line_break_in_a_tag_is_one_row_with_a_visible_escape(qtbot, open_window, null_backend, make_track, tmp_path):
+    from tests.ui.test_window import drop, wait_scanned
+
+    make_track("mp3", "odd/x.mp3", title="Weird\x1b[31m Name\nTwo", artists=["Ghost"])
+    window = open_window(null_backend)
+    drop(window, tmp_path / "lib" / "odd")
+    wait_scanned(qtbot, window)
+    model = window.findChild(QListView, "library-unmatched").model()
+    rows = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert rows == ["Weird\\x1b[31m Name\\nTwo — Ghost"]
