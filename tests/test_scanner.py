@@ -201,3 +201,37 @@ def test_a_hundred_thousand_files_in_one_folder(tmp_path, matcher):
         assert summary.files == 100_000 and summary.matched == 100_000
         again, _ = drain(scan(idx, matcher))
         assert again.new == again.changed == again.removed == 0
+
+
+def test_a_scan_off_the_main_thread_still_has_a_time_budget_per_file(make_track, tmp_path, matcher):
+    """The window scans small folders on its own thread, where no timer can interrupt a
+    read: each file still has a budget, past which it is reported and the scan goes on."""
+    from ksad_player.core.tags import TOO_LONG
+
+    for n in range(10):
+        make_track("mp3", f"t/{n}.mp3", title="Stay", artists=["BLACKPINK"])
+    outcome: dict[str, object] = {}
+
+    def run(budget: float, name: str) -> None:
+        with LibraryIndex(tmp_path / f"{name}.sqlite3") as idx:
+            events = []
+            gen = scan(idx, matcher, [str(tmp_path / "lib" / "t")], file_seconds=budget)
+            while True:
+                try:
+                    events.append(next(gen))
+                except StopIteration as stop:
+                    outcome[name] = (stop.value, [e for e in events if isinstance(e, ScanProblem)])
+                    return
+
+    for budget, name in ((1e-9, "tight"), (20.0, "usual")):
+        t = threading.Thread(target=run, args=(budget, name))
+        t.start()
+        t.join(30)
+        assert not t.is_alive()
+    tight, problems = outcome["tight"]
+    # A read can finish inside the thread switch before the scan looks (a few ms), so not
+    # every file need run over; most do, each is reported, and the scan went on to the end.
+    assert tight.files == 10 and tight.errors >= 5 and tight.errors + tight.matched == 10
+    assert {p.reason for p in problems} == {TOO_LONG} and len(problems) == tight.errors
+    usual, problems = outcome["usual"]
+    assert usual.matched == 10 and problems == []

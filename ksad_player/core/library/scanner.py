@@ -442,6 +442,25 @@ def drive(
             return stop.value  # type: ignore[no-any-return]
 
 
+def _read_guarded(
+    path: str, matcher: Matcher, seconds: float, cancel: threading.Event
+) -> Scanned | None:
+    """Read one file in a daemon thread and wait at most `seconds` (Cancel is heard ten
+    times a second). Past that the file is reported as taking too long and the scan goes
+    on; the helper is left to finish, or hang on a stalled drive, on its own."""
+    out: list[Scanned | None] = []
+    helper = threading.Thread(
+        target=lambda: out.append(_read_and_match(path, matcher)), name="ksad-read", daemon=True
+    )
+    helper.start()
+    deadline = time.monotonic() + seconds
+    while helper.is_alive() and time.monotonic() < deadline and not cancel.is_set():
+        helper.join(min(0.1, max(0.0, deadline - time.monotonic())))
+    if helper.is_alive():
+        return _failed(path, TOO_LONG)
+    return out[0] if out else _failed(path, CRASHED)
+
+
 def _read_all(
     to_read: list[tuple[int, str]],
     matcher: Matcher,
@@ -472,12 +491,22 @@ def _read_all(
             if cancel.is_set():
                 return
     batch: list[tuple[int, Scanned | None, str]] = []
+    # On the main thread the reader's own timer bounds each file; on any other (the
+    # window's scan thread) no timer can interrupt a read, so each runs in a helper thread.
+    guarded = threading.current_thread() is not threading.main_thread()
     for i, path in enumerate(paths):
         if done[i]:
             continue
         if cancel.is_set():
             return
-        batch.append((fids[i], _read_and_match(path, matcher), path))
+        result = (
+            _read_guarded(path, matcher, file_seconds, cancel)
+            if guarded
+            else _read_and_match(path, matcher)
+        )
+        if cancel.is_set():
+            return
+        batch.append((fids[i], result, path))
         if len(batch) >= CHUNK:
             yield batch
             batch = []
