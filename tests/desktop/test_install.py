@@ -41,6 +41,7 @@ def test_install_desktop_writes_a_launcher_the_desktop_validates(desk: Desk):
     assert argv[-1] == "%F"
     assert "inode/directory" in entry["MimeType"].split(";")
     assert "audio/mpeg" in entry["MimeType"].split(";")
+    assert "audio/x-mpegurl" in entry["MimeType"].split(";")  # playlists open too
     assert "Audio" in entry["Categories"].split(";")
     assert entry["Icon"] == appid.APP_ID
     # The Exec line starts this very installation.
