@@ -71,7 +71,9 @@ def exec_line(argv: list[str]) -> str:
         if not arg or any(c in reserved for c in arg):
             escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
             arg = f'"{escaped}"'
-        return arg.replace("\\", "\\\\")  # the key file's own escape for backslashes
+        # A literal % is written %% (field codes start with %); then the key file's own
+        # escape for backslashes.
+        return arg.replace("%", "%%").replace("\\", "\\\\")
 
     return " ".join(quote(a) for a in argv) + " %F"
 

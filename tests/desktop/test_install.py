@@ -79,6 +79,8 @@ def test_exec_line_quotes_paths_with_spaces_and_quotes():
     line = install.exec_line(['/opt/my apps/ksad "player"'])
     assert line == '"/opt/my apps/ksad \\\\"player\\\\"" %F'
     assert install.exec_line(["/usr/bin/ksad-player"]) == "/usr/bin/ksad-player %F"
+    # A venv in a folder named "100%" must not read as a field code.
+    assert install.exec_line(["/home/me/100%/bin/ksad-player"]) == "/home/me/100%%/bin/ksad-player %F"
 
 
 def test_install_into_an_unusable_place_says_so_in_one_line(desk: Desk, tmp_path: Path):
