@@ -4,11 +4,10 @@ session, and show each song's blurb (xesam:comment) beside its title and cover.
 One QDBusVirtualObject answers every call on /org/mpris/MediaPlayer2 (methods,
 Properties.Get/GetAll/Set, Introspect), which keeps each wire type in our hands:
 Metadata and int64 (`x`) values through `TypedBox`, an explicit empty `as` in
-PropertiesChanged. Two limits of PySide6 shape the rest: a map built in Python cannot
-hold a bare int64, so GetAll on the Player leaves Position out (Get answers it, as `x`,
-and clients ask for Position with Get anyway); and a bare int64 signal argument needs
-Qt's own signal relay, so Seeked is sent by a tiny adaptor registered in the object's
-place for the moment it takes to emit.
+PropertiesChanged, and GetAll's map written entry by entry (`typed_map`) so Position
+goes out as `x` there too. One limit of PySide6 shapes the rest: a bare int64 signal
+argument needs Qt's own signal relay, so Seeked is sent by a tiny adaptor registered in
+the object's place for the moment it takes to emit.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from ksad_player.core.play.player import PlaybackStatus, Player, PlayerChange, R
 from ksad_player.core.play.queue import Item
 from ksad_player.core.session import Session, SessionChange, SessionEvent
 from ksad_player.desktop import appid
-from ksad_player.desktop.wire import TypedBox, empty_string_array
+from ksad_player.desktop.wire import TypedBox, empty_string_array, typed_map
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +337,14 @@ class Mpris(QDBusVirtualObject):
         if interface == ROOT:
             return self.root_box.get_all(self._root_props())
         if interface == PLAYER:
-            return {**self._player_props(), "Metadata": self.metadata()}
+            # Built entry by entry, so that Position goes out as int64 (`x`) like Get's.
+            position = self.int64_box.get("Position", self.session.backend.position_ms() * 1000)
+            values: dict[str, QDBusVariant] = {
+                k: QDBusVariant(v) for k, v in self._player_props().items()
+            }
+            values["Metadata"] = QDBusVariant(self.metadata())
+            values["Position"] = position
+            return typed_map(values)
         return None
 
     def _set(self, interface: str, name: str, value: object) -> str | None:

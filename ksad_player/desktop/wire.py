@@ -39,6 +39,20 @@ def empty_string_array() -> QDBusArgument:
     return arg
 
 
+def typed_map(values: dict[str, QDBusVariant]) -> QDBusArgument:
+    """An `a{sv}` written entry by entry: each variant keeps the type it was made with
+    (a dict handed to PySide6 would wrap each value in a second variant)."""
+    arg = QDBusArgument()
+    arg.beginMap(QMetaType(QMetaType.Type.QString), QMetaType.fromName(b"QDBusVariant"))
+    for key, value in values.items():
+        arg.beginMapEntry()
+        arg.appendVariant(key)
+        arg.appendVariant(value)
+        arg.endMapEntry()
+    arg.endMap()
+    return arg
+
+
 def _getter(name: str) -> Callable[[Any], Any]:
     return lambda self: self.values[name]
 

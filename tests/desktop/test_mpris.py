@@ -112,6 +112,13 @@ def test_metadata_has_the_spec_types_and_the_blurb(player: Desk):
 
     position = busctl(desk, "get-property", NAME, PATH, "org.mpris.MediaPlayer2.Player", "Position")
     assert position["type"] == "x"
+    every = busctl(desk, "call", NAME, PATH, "org.freedesktop.DBus.Properties", "GetAll", "s",
+                   "org.mpris.MediaPlayer2.Player")["data"][0]  # fmt: skip
+    assert every["Position"]["type"] == "x" and every["Volume"] == {"type": "d", "data": 0.5}
+    assert every["PlaybackStatus"] == {"type": "s", "data": "Playing"}
+    assert every["CanSeek"]["type"] == "b" and every["Rate"]["type"] == "d"
+    assert {k: v["type"] for k, v in every["Metadata"]["data"].items()} == types
+    assert 0.0 <= float(ctl(desk, "position")) < 13.0  # playerctl reads it from GetAll
     root = busctl(desk, "call", NAME, PATH, "org.freedesktop.DBus.Properties", "GetAll", "s",
                   "org.mpris.MediaPlayer2")["data"][0]  # fmt: skip
     assert root["DesktopEntry"] == {"type": "s", "data": appid.APP_ID}
