@@ -229,3 +229,15 @@ def test_catalog_changes_rematch_on_open(library, tmp_path):
     assert session.open_library() is False  # no rescan needed: tags are stored
     assert heard == [SessionChange.LIBRARY]
     assert session.songs_found() == 2
+
+
+def test_previous_after_a_while_restarts_the_song_and_says_so(library, tmp_path):
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    session.scan_now(ScanRequest((str(library),)))
+    session.play_mood("heartbreak")
+    session.backend.seek(5000)
+    heard: list[object] = []
+    session.listeners.append(lambda e: heard.append((e.kind, e.payload)))
+    session.previous()
+    assert session.backend.position_ms() == 0 and session.player.state.index == 0
+    assert heard == [(SessionChange.SEEKED, 0)]  # MPRIS sends Seeked for the jump

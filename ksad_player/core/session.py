@@ -472,6 +472,16 @@ class Session:
         self.backend.set_volume(volume)
         self._tell(SessionChange.VOLUME, volume)
 
+    def previous(self) -> None:
+        """Back to the start of the song if it has played a while (a jump MPRIS clients
+        must hear as Seeked), else the song before."""
+        restart = self.player.current is not None and (
+            self.backend.position_ms() > 3000 or self.player.state.index <= 0
+        )
+        self.player.previous()
+        if restart:
+            self._tell(SessionChange.SEEKED, 0)
+
     def seek(self, position_ms: int) -> None:
         """Jump within the current track; listeners hear where (MPRIS sends Seeked).
         A restored queue that waits paused continues from there when played."""

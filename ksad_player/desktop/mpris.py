@@ -472,7 +472,7 @@ class Mpris(QDBusVirtualObject):
             (ROOT, "Raise"): self.raise_window,
             (ROOT, "Quit"): self.quit_app,
             (PLAYER, "Next"): p.next,
-            (PLAYER, "Previous"): p.previous,
+            (PLAYER, "Previous"): self.session.previous,
             (PLAYER, "Pause"): self.pause,
             (PLAYER, "PlayPause"): self.play_pause,
             (PLAYER, "Stop"): p.stop,
