@@ -324,7 +324,7 @@ class Mpris(QDBusVirtualObject):
             if name == "Metadata":
                 return QDBusVariant(self.metadata())
             if name == "Position":
-                return self.int64_box.get("Position", self.session.backend.position_ms() * 1000)
+                return self.int64_box.get("Position", self._position_us())
             props = self._player_props()
         elif interface == ROOT:
             props = self._root_props()
@@ -333,12 +333,17 @@ class Mpris(QDBusVirtualObject):
             return None
         return QDBusVariant(props[name]) if name in props else None
 
+    def _position_us(self) -> int:
+        """Where the listener is: a restored queue that waits says where it will go on."""
+        waiting = self.session.resume_position_ms
+        return (waiting if waiting is not None else self.session.backend.position_ms()) * 1000
+
     def _get_all(self, interface: str) -> dict[str, object] | QDBusArgument | None:
         if interface == ROOT:
             return self.root_box.get_all(self._root_props())
         if interface == PLAYER:
             # Built entry by entry, so that Position goes out as int64 (`x`) like Get's.
-            position = self.int64_box.get("Position", self.session.backend.position_ms() * 1000)
+            position = self.int64_box.get("Position", self._position_us())
             values: dict[str, QDBusVariant] = {
                 k: QDBusVariant(v) for k, v in self._player_props().items()
             }
@@ -437,7 +442,7 @@ class Mpris(QDBusVirtualObject):
     def seek(self, offset_us: int) -> None:
         if self.session.player.current is None:
             return
-        target = self.session.backend.position_ms() + offset_us // 1000
+        target = self._position_us() // 1000 + offset_us // 1000  # from the saved place too
         duration = self.session.backend.duration_ms()
         if duration > 0 and target >= duration:
             self.session.player.next()
