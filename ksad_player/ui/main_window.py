@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ksad_player import __version__
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
@@ -53,12 +52,13 @@ from ksad_player.core.session import (
     SessionEvent,
 )
 from ksad_player.core.tags.reader import is_audio_name
+from ksad_player.ui import help as help_dialogs
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
 from ksad_player.ui.scan_controller import ScanController
 from ksad_player.ui.text import plain_tooltip
-from ksad_player.ui.widgets import MoodBar, ShortcutsDialog, Transport, plain_label
+from ksad_player.ui.widgets import MoodBar, Transport, plain_label
 
 
 def settings() -> QSettings:
@@ -835,46 +835,12 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange:
             self.update()
 
-    # -- help -------------------------------------------------------------------------------
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every shortcut the window answers to, from its menus and keys."""
-        rows = [
-            (a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text())
-            for a in self.actions()
-            if not a.shortcut().isEmpty()
-        ]
-        rows.append(("1 … 9", "Play a mood, in the mood bar's order"))
-        rows.append(("Delete", "Remove the selected songs from the queue"))
-        rows.append(("Tab, Shift+Tab", "Move between controls; arrows move inside the queue"))
-        return rows
-
+    # -- help (the dialogs live in ui/help.py) ------------------------------------------
     def show_shortcuts(self) -> None:
-        self.help_box = ShortcutsDialog(self.shortcut_rows(), self)
-        self.help_box.open()
-
-    def about_text(self) -> str:
-        from ksad_player.playback.vlc_backend import libvlc_version
-
-        vlc = libvlc_version() or "not available"
-        sources = "\n".join(f"  • {s.label}" for s in self.catalog.sources)
-        return (
-            f"ksad-player {__version__}\n\n"
-            "Sad K-pop and K-drama OST songs from your own music, played by mood, with a "
-            "word on why each one hurts.\n\n"
-            f"The catalog draws on three articles:\n{sources}\n\n"
-            "Licence: MIT. No audio, lyrics or article text ships with it.\n"
-            f"libVLC in use: {vlc}"
-        )
+        self.help_box: QWidget = help_dialogs.shortcuts_dialog(self)
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("about-dialog")
-        box.setWindowTitle("About ksad-player")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(self.about_text())
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
-        box.open()
-        self.help_box = box
+        self.help_box = help_dialogs.about_box(self, self.catalog)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_timer.stop()
