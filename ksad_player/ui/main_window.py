@@ -41,7 +41,6 @@ from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
-from ksad_player.core.play.playlist import is_playlist_name, read_playlist, write_m3u8
 from ksad_player.core.play.queue import lift_count
 from ksad_player.core.play.sleep import MINUTE_CHOICES, SleepMode
 from ksad_player.core.session import (
@@ -53,6 +52,7 @@ from ksad_player.core.session import (
 )
 from ksad_player.core.tags.reader import is_audio_name
 from ksad_player.ui import help as help_dialogs
+from ksad_player.ui import playlists
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         lib = bar.addMenu("&Library")
         self._action(lib, "Add folder…", self.add_folder_dialog, "Ctrl+O")
-        self._action(lib, "Open playlist…", self.open_playlist_dialog, "Ctrl+Shift+O")
+        self._action(lib, "Open playlist…", lambda: playlists.open_dialog(self), "Ctrl+Shift+O")
         self._action(lib, "Add the demo library", self.demo_requested.emit)
         self._action(lib, "Rescan all folders", lambda: self.scan([]))
         self._action(lib, "Search the library", self._focus_search, "Ctrl+F")
@@ -340,11 +340,15 @@ class MainWindow(QMainWindow):
             self._set_replay_gain,
         )
         pb.addSeparator()
-        self._action(pb, "Export the queue as M3U8…", self.export_queue_dialog, "Ctrl+E")
+        self._action(
+            pb, "Export the queue as M3U8…", lambda: playlists.export_queue_dialog(self), "Ctrl+E"
+        )
         mood_menu = pb.addMenu("Export a whole mood as M3U8")
         for m in self.catalog.moods:
             self._action(
-                mood_menu, m.label + "…", lambda _=False, i=m.id: self.export_mood_dialog(i)
+                mood_menu,
+                m.label + "…",
+                lambda _=False, i=m.id: playlists.export_mood_dialog(self, i),
             )
 
         view = bar.addMenu("&View")
@@ -474,7 +478,7 @@ class MainWindow(QMainWindow):
     def add_paths(self, dropped: list[str]) -> None:
         """Folders and audio files join the library (remembered) and are scanned;
         playlists (.m3u, .m3u8) are queued."""
-        lists = [p for p in dropped if os.path.isfile(p) and is_playlist_name(p)]
+        lists = playlists.dropped_playlists(dropped)
         keep = [p for p in dropped if os.path.isdir(p) or (os.path.isfile(p) and is_audio_name(p))]
         if lists:
             self.open_playlist(lists[0])
@@ -502,64 +506,12 @@ class MainWindow(QMainWindow):
             self.settings.sync()
             self.add_paths([folder])
 
-    # -- playlists ----------------------------------------------------------------------------
-    def open_playlist_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a playlist", self.folder_dialog_start(), "Playlists (*.m3u *.m3u8)"
-        )
-        if path:
-            self.open_playlist(path)
-
+    # -- playlists (ui/playlists.py) ------------------------------------------------------
     def open_playlist(self, path: str) -> int:
-        """Queue the playlist's tracks that exist and are catalog songs; say what was not."""
-        read = read_playlist(path)
-        items, others = self.session.items_for_paths(read.found)
-        name = os.path.basename(path)
-        if items and self.backend.available:
-            self.session.play_items(items)
-            self.moods.uncheck()
-            self.listen.show_queue()
-            self.tabs.setCurrentIndex(0)
-        parts = [f"{name}: {len(items)} song{'s' * (len(items) != 1)} queued"]
-        if read.missing:
-            shown = ", ".join(os.path.basename(m) or m for m in read.missing[:3])
-            more = f" and {len(read.missing) - 3} more" if len(read.missing) > 3 else ""
-            parts.append(f"{len(read.missing)} missing ({shown}{more})")
-        if others:
-            parts.append(f"{len(others)} not catalog songs")
-        if read.problem:
-            parts.append(read.problem)
-        if items and not self.backend.available:
-            parts.append(self.backend.reason)
-        self.say("; ".join(parts) + ".")
-        return len(items) if self.backend.available else 0
-
-    def export_queue_dialog(self) -> None:
-        if not self.player.queue:
-            self.say("The queue is empty: press a mood first.")
-            return
-        self._export(self.player.queue, "queue")
-
-    def export_mood_dialog(self, mood_id: str) -> None:
-        items = self.session.queue_for(mood_id)
-        if not items:
-            self.say("None of this mood's songs are in your library yet.")
-            return
-        self._export(items, mood_id)
-
-    def _export(self, items: list, name: str) -> None:
-        start = os.path.join(self.folder_dialog_start(), f"ksad-{name}.m3u8")
-        path, _ = QFileDialog.getSaveFileName(self, "Export as M3U8", start, "M3U8 (*.m3u8)")
-        if path:
-            self.export_m3u8(items, path)
+        return playlists.open_playlist(self, path)
 
     def export_m3u8(self, items: list, path: str) -> None:
-        try:
-            n = write_m3u8(items, path)
-        except OSError as exc:
-            self.say(f"Could not write {os.path.basename(path)}: {exc.strerror or exc}.")
-            return
-        self.say(f"Wrote {n} song{'s' * (n != 1)} to {os.path.basename(path)}.")
+        playlists.export_m3u8(self, items, path)
 
     def start_demo(self) -> None:
         self.demo_requested.emit()
