@@ -42,7 +42,6 @@ from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
 from ksad_player.core.play.queue import lift_count
-from ksad_player.core.play.sleep import MINUTE_CHOICES, SleepMode
 from ksad_player.core.session import (
     ResumeState,
     ScanRequest,
@@ -57,6 +56,7 @@ from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
 from ksad_player.ui.scan_controller import ScanController
+from ksad_player.ui.sleep import SleepControls
 from ksad_player.ui.text import plain_tooltip
 from ksad_player.ui.widgets import MoodBar, Transport, plain_label
 
@@ -257,10 +257,10 @@ class MainWindow(QMainWindow):
         self.cancel_button.setObjectName("cancel-scan")
         self.cancel_button.setText("Cancel")
         self.cancel_button.setAccessibleName("Cancel scan")
-        self.sleep_label = plain_label("", "sleep-left")
-        self.sleep_label.hide()
+        self.sleep = SleepControls(self, self.session)  # the tray shows its menu too
+        self.sleep_menu, self.sleep_actions = self.sleep.menu, self.sleep.actions
         bar.addWidget(self.status_text, 1)
-        bar.addPermanentWidget(self.sleep_label)
+        bar.addPermanentWidget(self.sleep.label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         self.progress.hide()
@@ -322,12 +322,7 @@ class MainWindow(QMainWindow):
             lambda m: self._set_repeat(m, from_menu=True),
         )  # fmt: skip
         self._action(rep, "Next repeat mode", self._cycle_repeat, "Ctrl+R")
-        self.sleep_menu = pb.addMenu("Sleep timer")
-        self.sleep_menu.setObjectName("sleep-menu")
-        choices = [("off", "Off"), ("track", "After this song")]
-        choices += [(str(m), f"In {m} minutes") for m in MINUTE_CHOICES]
-        self.sleep_actions = self._radio(self.sleep_menu, choices, self.set_sleep)
-        self.sleep_actions["off"].setChecked(True)
+        pb.addMenu(self.sleep_menu)
         pb.addSeparator()
         self.gentle_action = self._action(
             pb, "Gentle listening (leave out songs with a content note)",
@@ -424,7 +419,7 @@ class MainWindow(QMainWindow):
         elif event.kind is SessionChange.SCAN_FINISHED and isinstance(event.payload, ScanSummary):
             self.say(self.scan_words(event.payload))
         elif event.kind is SessionChange.SLEEP:
-            self._show_sleep()
+            self.sleep.show()
 
     def queue_words(self, mood_id: str) -> str:
         """What the status bar says about a mood's queue (the arc's extra songs included)."""
@@ -608,29 +603,10 @@ class MainWindow(QMainWindow):
             self.settings.setValue("ui/style", style)
             self.settings.sync()
 
-    # -- the sleep timer (the tray adds `sleep_menu` or calls `set_sleep` too) -------------
+    # -- the sleep timer (ui/sleep.py; the tray adds `sleep_menu` or calls `set_sleep`) ----
     def set_sleep(self, choice: str) -> None:
         """ "off", "track" (after this song) or a number of minutes."""
-        if choice == "off":
-            self.session.sleep_cancel()
-        elif choice == "track":
-            self.session.sleep_after_track()
-        else:
-            self.session.sleep_after_minutes(int(choice))
-
-    def _show_sleep(self) -> None:
-        sleep = self.session.sleep
-        if sleep.mode is SleepMode.OFF:
-            key = "off"
-        elif sleep.mode is SleepMode.END_OF_TRACK:
-            key = "track"
-        else:
-            key = str(sleep.minutes)
-        if key in self.sleep_actions:
-            self.sleep_actions[key].setChecked(True)
-        text = self.session.sleep_tick()
-        self.sleep_label.setText(text)
-        self.sleep_label.setVisible(bool(text))
+        self.sleep.set(choice)
 
     def _update_transport(self) -> None:
         """Play, Previous and Next are on only with libVLC and something to play."""
@@ -686,9 +662,7 @@ class MainWindow(QMainWindow):
             if self._ticks_playing % 40 == 0:  # every 10 s: where to resume after a crash
                 self.save_soon()
         if self.session.sleep.active:
-            text = self.session.sleep_tick()
-            self.sleep_label.setText(text)
-            self.sleep_label.setVisible(bool(text))
+            self.sleep.tick()
 
     # -- around the edges ------------------------------------------------------------------
     def say(self, message: str) -> None:
