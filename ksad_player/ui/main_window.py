@@ -4,12 +4,11 @@ modules (now_playing, library_panel, scan_controller); this one only connects th
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -42,13 +41,7 @@ from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
 from ksad_player.core.play.queue import lift_count
-from ksad_player.core.session import (
-    ResumeState,
-    ScanRequest,
-    Session,
-    SessionChange,
-    SessionEvent,
-)
+from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 from ksad_player.core.tags.reader import is_audio_name
 from ksad_player.ui import help as help_dialogs
 from ksad_player.ui import playlists
@@ -56,14 +49,10 @@ from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
 from ksad_player.ui.scan_controller import ScanController
+from ksad_player.ui.settings import WindowSettings
 from ksad_player.ui.sleep import SleepControls
 from ksad_player.ui.text import plain_tooltip
 from ksad_player.ui.widgets import MoodBar, Transport, plain_label
-
-
-def settings() -> QSettings:
-    """Settings live under the XDG config dir, beside the user catalog."""
-    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -78,10 +67,11 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(640, 480))
         res = paths.resources_dir()
         self.setWindowIcon(QIcon(str(res / "icons" / "ksad-player.svg")))
-        self.settings = settings()
+        self._restoring = True
+        self.persist = WindowSettings(self)  # ui/settings.py: read now, written soon after
+        self.settings = self.persist.store
         self._ticks_playing = 0
         self.filled = False  # the library view and counts are drawn just after the first paint
-        self._restoring = True
         self.bridge = PlaybackBridge()
         self.backend.on_event = self.bridge.forward
         self.bridge.event.connect(self.player.handle, Qt.ConnectionType.QueuedConnection)
@@ -105,11 +95,7 @@ class MainWindow(QMainWindow):
         self.timer.setInterval(250)  # the seek bar is polled on the GUI thread
         self.timer.timeout.connect(self._tick)
         self.timer.start()
-        self._save_timer = QTimer(self)  # settings are written soon after they change
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
-        self._save_timer.timeout.connect(self.save_settings)
-        self._restore_settings()
+        self.persist.restore()
         # Paint first: the index is read and the views filled right after the first paint
         # (see `event`); a window that is never painted fills a moment later anyway.
         self._fill_queued = False
@@ -133,7 +119,7 @@ class MainWindow(QMainWindow):
             self._library_unavailable(str(exc))
             return
         self.refresh_library()
-        restored = self._restore_queue()
+        restored = self.persist.restore_queue()
         self.filled = True
         self._restoring = False
         if needs_rescan:
@@ -672,85 +658,12 @@ class MainWindow(QMainWindow):
         self.banner.setText("\n".join(messages))
         self.banner.setVisible(bool(messages))
 
-    def _restore_settings(self) -> None:
-        s = self.settings
-        geometry = s.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(QSize(1000, 680))
-        volume = int(s.value("player/volume", 80))
-        self.transport.volume.setValue(volume)
-        self.session.set_volume(volume)
-        self.order = str(s.value("player/order", "shuffle"))
-        self.moods.set_order(self.order)
-        self._set_order(self.order)
-        repeat = str(s.value("player/repeat", RepeatMode.OFF.value))
-        self._set_repeat(repeat if repeat in tuple(RepeatMode) else RepeatMode.OFF.value)
-        self._set_gentle(str(s.value("player/gentle", "false")).lower() == "true")
-        gain = str(s.value("player/replaygain", "track"))
-        self._set_replay_gain(gain if gain in self.gain_actions else "track")
-        style = str(s.value("ui/style", "system"))
-        self.apply_style(style if style in self.style_actions else "system", save=False)
-        last = s.value("player/mood")
-        if last and last in self.moods.buttons:
-            self.current_mood = str(last)
-            self.moods.check(self.current_mood)
-
-    def _restore_queue(self) -> bool:
-        """The last queue comes back, paused at its track and position."""
-        raw = self.settings.value("player/resume")
-        if not raw:
-            return False
-        try:
-            data = json.loads(str(raw))
-            state = ResumeState(
-                tuple(str(p) for p in data["paths"]),
-                int(data["index"]),
-                int(data["position_ms"]),
-                data.get("mood"),
-            )
-        except (ValueError, KeyError, TypeError):
-            return False  # an unreadable saved queue is simply not brought back
-        if not self.session.restore(state):
-            return False
-        self.listen.show_queue()
-        cur = self.player.current
-        if cur:
-            self.transport.set_position(
-                self.session.resume_position_ms or 0, round(cur.duration * 1000)
-            )
-        self._update_transport()
-        return True
-
     def save_soon(self) -> None:
         """Settings change: write them shortly (a crash loses nothing much)."""
-        if not self._restoring:
-            self._save_timer.start()
+        self.persist.save_soon()
 
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("player/volume", self.transport.volume.value())
-        s.setValue("player/order", self.order)
-        s.setValue("player/repeat", self.player.state.repeat.value)
-        s.setValue("player/gentle", "true" if self.session.gentle else "false")
-        if self.current_mood:
-            s.setValue("player/mood", self.current_mood)
-        if self.filled:
-            r = self.session.resume_state()
-            s.setValue(
-                "player/resume",
-                json.dumps(
-                    {
-                        "paths": list(r.paths),
-                        "index": r.index,
-                        "position_ms": r.position_ms,
-                        "mood": r.mood,
-                    }
-                ),
-            )
-        s.sync()
+        self.persist.save()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
@@ -769,7 +682,7 @@ class MainWindow(QMainWindow):
         self.help_box = help_dialogs.about_box(self, self.catalog)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._save_timer.stop()
+        self.persist.timer.stop()
         self.save_settings()
         self.scans.shutdown()
         self.timer.stop()
