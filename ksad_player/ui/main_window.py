@@ -10,23 +10,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QFileDialog,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QTabWidget,
@@ -44,7 +39,7 @@ from ksad_player.core.play.queue import lift_count
 from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 from ksad_player.core.tags.reader import is_audio_name
 from ksad_player.ui import help as help_dialogs
-from ksad_player.ui import playlists
+from ksad_player.ui import menus, playlists
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
@@ -78,7 +73,7 @@ class MainWindow(QMainWindow):
         self.player.listeners.append(self._on_player)
         self.tracks: list[Track] = []
         self._build(res)
-        self._shortcuts()
+        menus.mood_keys(self)
         session.listeners.append(self._on_session)
         self.demo_requested.connect(lambda: self.scans.scan(ScanRequest(demo=True)))
         banners = list(session.messages)
@@ -253,105 +248,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.scans = ScanController(self.session, self.progress, self.cancel_button)
         self.scans.say.connect(self.say)
-        self._menus()
-
-    def _action(
-        self, menu: QMenu, text: str, slot: object, keys: str = "", *, checkable: bool = False
-    ) -> QAction:
-        """A menu entry, its shortcut live in the whole window."""
-        a = QAction(text, self)
-        if keys:
-            a.setShortcut(QKeySequence(keys))
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.setCheckable(checkable)
-        a.triggered.connect(slot)  # type: ignore[arg-type]
-        menu.addAction(a)
-        self.addAction(a)
-        return a
-
-    def _radio(
-        self, menu: QMenu, choices: list[tuple[str, str]], slot: object
-    ) -> dict[str, QAction]:
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        out = {}
-        for value, text in choices:
-            a = self._action(menu, text, lambda _=False, v=value: slot(v), checkable=True)  # type: ignore[operator]
-            group.addAction(a)
-            out[value] = a
-        return out
-
-    def _menus(self) -> None:
-        bar = self.menuBar()
-        lib = bar.addMenu("&Library")
-        self._action(lib, "Add folder…", self.add_folder_dialog, "Ctrl+O")
-        self._action(lib, "Open playlist…", lambda: playlists.open_dialog(self), "Ctrl+Shift+O")
-        self._action(lib, "Add the demo library", self.demo_requested.emit)
-        self._action(lib, "Rescan all folders", lambda: self.scan([]))
-        self._action(lib, "Search the library", self._focus_search, "Ctrl+F")
-        lib.addSeparator()
-        self._action(lib, "Quit", self.close, "Ctrl+Q")
-
-        pb = self.playback_menu = bar.addMenu("&Playback")
-        self.play_action = self._action(pb, "Play / Pause", self._space, "Space")
-        self.next_action = self._action(pb, "Next", self.player.next, "Ctrl+Right")
-        self.previous_action = self._action(pb, "Previous", self.player.previous, "Ctrl+Left")
-        self._action(pb, "Stop", self.player.stop, "Ctrl+.")
-        pb.addSeparator()
-        order = pb.addMenu("Order")
-        self.order_actions = self._radio(
-            order, [("shuffle", "Shuffle"), ("arc", "Lift me up (arc)")], self._choose_order
-        )
-        rep = pb.addMenu("Repeat")
-        self.repeat_actions = self._radio(
-            rep, [("off", "Off"), ("all", "The whole queue"), ("one", "This song")],
-            lambda m: self._set_repeat(m, from_menu=True),
-        )  # fmt: skip
-        self._action(rep, "Next repeat mode", self._cycle_repeat, "Ctrl+R")
-        pb.addMenu(self.sleep_menu)
-        pb.addSeparator()
-        self.gentle_action = self._action(
-            pb, "Gentle listening (leave out songs with a content note)",
-            self._set_gentle, checkable=True,
-        )  # fmt: skip
-        gain = pb.addMenu("Even loudness (ReplayGain)")
-        self.gain_actions = self._radio(
-            gain,
-            [("none", "Off"), ("track", "Per track"), ("album", "Per album")],
-            self._set_replay_gain,
-        )
-        pb.addSeparator()
-        self._action(
-            pb, "Export the queue as M3U8…", lambda: playlists.export_queue_dialog(self), "Ctrl+E"
-        )
-        mood_menu = pb.addMenu("Export a whole mood as M3U8")
-        for m in self.catalog.moods:
-            self._action(
-                mood_menu,
-                m.label + "…",
-                lambda _=False, i=m.id: playlists.export_mood_dialog(self, i),
-            )
-
-        view = bar.addMenu("&View")
-        self.style_actions = self._radio(
-            view.addMenu("Palette"),
-            [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
-            self.apply_style,
-        )
-        self._action(view, "Listen", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        self._action(view, "Library", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
-
-        help_ = self.help_menu = bar.addMenu("&Help")  # the desktop package adds to it
-        self._action(help_, "Keyboard shortcuts", self.show_shortcuts, "F1")
-        self._action(help_, "About ksad-player", self.show_about)
-
-    def _shortcuts(self) -> None:
-        def add(keys: str, slot: object) -> None:
-            sc = QShortcut(QKeySequence(keys), self, slot)  # type: ignore[call-overload]
-            sc.setContext(Qt.ShortcutContext.WindowShortcut)
-
-        for n, mood in enumerate(self.catalog.moods[:9], 1):
-            add(str(n), lambda m=mood.id: self._mood_key(m))
+        menus.build(self)  # ui/menus.py
 
     def _space(self) -> None:
         focus = QApplication.focusWidget()
