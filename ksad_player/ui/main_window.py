@@ -35,11 +35,10 @@ from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
-from ksad_player.core.play.queue import lift_count
 from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 from ksad_player.core.tags.reader import is_audio_name
 from ksad_player.ui import help as help_dialogs
-from ksad_player.ui import menus, playlists
+from ksad_player.ui import menus, playlists, status
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
@@ -297,56 +296,21 @@ class MainWindow(QMainWindow):
             mood_id = str(event.payload)
             self.moods.check(mood_id)
             self.tabs.setCurrentIndex(0)
-            self.say(self.queue_words(mood_id))
+            self.say(status.queue_words(self.catalog, self.player, mood_id))
             self.save_soon()
         elif event.kind is SessionChange.SCAN_FINISHED and isinstance(event.payload, ScanSummary):
-            self.say(self.scan_words(event.payload))
+            self._scan_finished(event.payload)
         elif event.kind is SessionChange.SLEEP:
             self.sleep.show()
 
-    def queue_words(self, mood_id: str) -> str:
-        """What the status bar says about a mood's queue (the arc's extra songs included)."""
-        mood = self.catalog.mood(mood_id)
-        label = mood.label.lower() if mood else mood_id
-        q = self.player.queue
-        extra = lift_count(q, mood_id)
-        own = len(q) - extra
-        text = f"Playing {own} {label} song{'s' * (own != 1)}"
-        if extra == 1:
-            text += " …and one song to lift you up"
-        elif extra:
-            text += f" …and {extra} songs to lift you up"
-        noted = sum(1 for i in q if i.entry.content_note)
-        if noted:  # said before any of them plays; each note is also shown one song ahead
-            text += f". ⚠ marks {'a song' if noted == 1 else f'{noted} songs'} with a content note"
-        return text + "."
-
-    def scan_words(self, s: ScanSummary) -> str:
-        """The library's total, and what this scan changed, with plurals that agree."""
-
-        def n(count: int, one: str, many: str) -> str:
-            return f"{count:,} {one if count == 1 else many}"
-
-        files = self.index.count()
-        found = self.session.songs_found()
-        state = "Scan cancelled; kept" if s.cancelled else "Library up to date"
-        changes = [
-            n(s.new, "new file", "new files") if s.new else "",
-            n(s.changed, "changed", "changed") if s.changed else "",
-            n(s.removed, "removed", "removed") if s.removed else "",
-            n(s.errors, "file could not be read", "files could not be read") if s.errors else "",
-        ]
-        changed = ", ".join(c for c in changes if c) or "nothing changed"
-        problems = self.scans.problems
-        shown = [f"{os.path.basename(p.path)}: {p.reason}" for p in problems[:20]]
-        if len(problems) > 20:
-            shown.append(f"…and {len(problems) - 20:,} more")
-        self.status_text.setToolTip(plain_tooltip("\n".join(shown)) if shown else "")
-        return (
-            f"{state}: {n(files, 'file', 'files')} in your library, "
-            f"{n(found, 'catalog song', 'catalog songs')} of {len(self.catalog.entries)} "
-            f"found (this scan: {changed})."
+    def _scan_finished(self, summary: ScanSummary) -> None:
+        """Say the library's total and what the scan changed; its problems in a tooltip."""
+        shown = status.problem_lines(self.scans.problems)
+        words = status.scan_words(
+            summary, self.index.count(), self.session.songs_found(), len(self.catalog.entries)
         )
+        self.status_text.setToolTip(plain_tooltip("\n".join(shown)) if shown else "")
+        self.say(words)
 
     # -- getting music in -----------------------------------------------------------------
     def scan(self, folders: list[str]) -> None:
@@ -529,13 +493,7 @@ class MainWindow(QMainWindow):
                 self.set_banner([*shown, player.output_problem])
             self.say(player.output_problem)
         elif what is PlayerChange.FINISHED:
-            bad = sum(1 for i in player.queue if i.path in player.state.unplayable)
-            skipped = (
-                f" {bad} file{'s' * (bad != 1)} could not be played and {'were' if bad != 1 else 'was'} skipped."
-                if bad
-                else ""
-            )
-            self.say(f"The queue has ended.{skipped} Press a mood to go on.")
+            self.say(status.finished_words(player))
 
     def _tick(self) -> None:
         if self.player.current and self.player.state.status is not PlaybackStatus.STOPPED:
