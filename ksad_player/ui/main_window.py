@@ -34,11 +34,11 @@ from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
-from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
+from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange
 from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 from ksad_player.core.tags.reader import is_audio_name
+from ksad_player.ui import choices, menus, playlists, status
 from ksad_player.ui import help as help_dialogs
-from ksad_player.ui import menus, playlists, status
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.banner)
         self.moods = MoodBar(self.catalog)
         self.moods.mood_clicked.connect(self.play_mood)
-        self.moods.order_changed.connect(self._set_order)
+        self.moods.order_changed.connect(lambda o: choices.set_order(self, o))
         outer.addWidget(self.moods)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -213,9 +213,9 @@ class MainWindow(QMainWindow):
         self.transport.play_clicked.connect(self.toggle)
         self.transport.next_clicked.connect(self.player.next)
         self.transport.previous_clicked.connect(self.player.previous)
-        self.transport.seek_requested.connect(self._seek)
-        self.transport.volume_changed.connect(self._set_volume)
-        self.transport.repeat_changed.connect(self._set_repeat)
+        self.transport.seek_requested.connect(self.session.seek)  # a restored queue waits
+        self.transport.volume_changed.connect(lambda v: choices.set_volume(self, v))
+        self.transport.repeat_changed.connect(lambda m: choices.set_repeat(self, m))
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
         self.drop_hint = plain_label("Drop to add to your library", "drop-hint")
@@ -393,62 +393,9 @@ class MainWindow(QMainWindow):
         if not self.session.play_mood(mood_id):
             self.say("None of this mood's songs are in your library yet.")
 
-    def _set_order(self, order: str) -> None:
-        self.order = order
-        if order in self.order_actions:
-            self.order_actions[order].setChecked(True)
-        self.save_soon()
-
-    def _choose_order(self, order: str) -> None:
-        self.moods.set_order(order)  # the combo tells _set_order
-
-    def _set_repeat(self, mode: str, from_menu: bool = False) -> None:
-        self.player.set_repeat(mode)
-        self.transport.set_repeat(RepeatMode(mode))
-        self.repeat_actions[mode].setChecked(True)
-        self.save_soon()
-
-    def _cycle_repeat(self) -> None:
-        self._set_repeat(self.player.state.repeat.following())
-
-    def _set_volume(self, volume: int) -> None:
-        self.session.set_volume(volume)
-        self.save_soon()
-
-    def _seek(self, ms: int) -> None:
-        self.session.seek(ms)  # a restored queue waits and continues from there; MPRIS hears
-
-    def _set_gentle(self, on: bool) -> None:
-        self.session.gentle = bool(on)
-        self.gentle_action.setChecked(bool(on))
-        if self.filled:  # at start the library is drawn once, after the first paint
-            self.refresh_library()
-        self.save_soon()
-
-    def _set_replay_gain(self, mode: str) -> None:
-        self.gain_actions[mode].setChecked(True)
-        if self._restoring:
-            return  # read from the settings just now: nothing to write
-        self.settings.setValue("player/replaygain", mode)
-        self.settings.sync()
-        apply = getattr(self.backend, "set_replay_gain", None)
-        if callable(apply):
-            apply(mode)  # libVLC starts again with the new mode; the song goes on
-        words = {"none": "off", "track": "per track", "album": "per album"}
-        self.say(f"Even loudness (ReplayGain): {words[mode]}.")
-
     def apply_style(self, style: str, save: bool = True) -> None:
-        """Force the light or dark palette (or follow the system's)."""
-        from ksad_player.ui.app import style_app
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and not self._restoring:
-            style_app(app, style)
-        if style in self.style_actions:
-            self.style_actions[style].setChecked(True)
-        if save:
-            self.settings.setValue("ui/style", style)
-            self.settings.sync()
+        """Force the light or dark palette (or follow the system's); see ui/choices.py."""
+        choices.apply_style(self, style, save)
 
     # -- the sleep timer (ui/sleep.py; the tray adds `sleep_menu` or calls `set_sleep`) ----
     def set_sleep(self, choice: str) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from ksad_player.ui import playlists
+from ksad_player.ui import choices, playlists
 
 if TYPE_CHECKING:
     from ksad_player.ui.main_window import MainWindow
@@ -67,24 +67,27 @@ def build(w: MainWindow) -> None:
     pb.addSeparator()
     order = pb.addMenu("Order")
     w.order_actions = radio(
-        w, order, [("shuffle", "Shuffle"), ("arc", "Lift me up (arc)")], w._choose_order
+        w,
+        order,
+        [("shuffle", "Shuffle"), ("arc", "Lift me up (arc)")],
+        lambda o: choices.choose_order(w, o),
     )
     rep = pb.addMenu("Repeat")
     w.repeat_actions = radio(
         w, rep, [("off", "Off"), ("all", "The whole queue"), ("one", "This song")],
-        lambda m: w._set_repeat(m, from_menu=True),
+        lambda m: choices.set_repeat(w, m, from_menu=True),
     )  # fmt: skip
-    action(w, rep, "Next repeat mode", w._cycle_repeat, "Ctrl+R")
+    action(w, rep, "Next repeat mode", lambda: choices.cycle_repeat(w), "Ctrl+R")
     pb.addMenu(w.sleep_menu)
     pb.addSeparator()
     w.gentle_action = action(
         w, pb, "Gentle listening (leave out songs with a content note)",
-        w._set_gentle, checkable=True,
+        lambda on: choices.set_gentle(w, on), checkable=True,
     )  # fmt: skip
     gain = pb.addMenu("Even loudness (ReplayGain)")
     w.gain_actions = radio(
         w, gain, [("none", "Off"), ("track", "Per track"), ("album", "Per album")],
-        w._set_replay_gain,
+        lambda m: choices.set_replay_gain(w, m),
     )  # fmt: skip
     pb.addSeparator()
     action(w, pb, "Export the queue as M3U8…", lambda: playlists.export_queue_dialog(w), "Ctrl+E")

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, QSize, QTimer
 from ksad_player.core import paths
 from ksad_player.core.play.player import RepeatMode
 from ksad_player.core.session import ResumeState
+from ksad_player.ui import choices
 
 if TYPE_CHECKING:
     from ksad_player.ui.main_window import MainWindow
@@ -50,12 +51,12 @@ class WindowSettings:
         w.session.set_volume(volume)
         w.order = str(s.value("player/order", "shuffle"))
         w.moods.set_order(w.order)
-        w._set_order(w.order)
+        choices.set_order(w, w.order)
         repeat = str(s.value("player/repeat", RepeatMode.OFF.value))
-        w._set_repeat(repeat if repeat in tuple(RepeatMode) else RepeatMode.OFF.value)
-        w._set_gentle(str(s.value("player/gentle", "false")).lower() == "true")
+        choices.set_repeat(w, repeat if repeat in tuple(RepeatMode) else RepeatMode.OFF.value)
+        choices.set_gentle(w, str(s.value("player/gentle", "false")).lower() == "true")
         gain = str(s.value("player/replaygain", "track"))
-        w._set_replay_gain(gain if gain in w.gain_actions else "track")
+        choices.set_replay_gain(w, gain if gain in w.gain_actions else "track")
         style = str(s.value("ui/style", "system"))
         w.apply_style(style if style in w.style_actions else "system", save=False)
         last = s.value("player/mood")
