@@ -37,7 +37,7 @@ from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange
 from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 from ksad_player.core.tags.reader import is_audio_name
-from ksad_player.ui import choices, menus, playlists, status
+from ksad_player.ui import choices, drops, menus, playlists, status
 from ksad_player.ui import help as help_dialogs
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
@@ -218,14 +218,7 @@ class MainWindow(QMainWindow):
         self.transport.repeat_changed.connect(lambda m: choices.set_repeat(self, m))
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
-        self.drop_hint = plain_label("Drop to add to your library", "drop-hint")
-        self.drop_hint.setParent(central)
-        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_hint.setStyleSheet(
-            "QLabel { background: #7b61c955; border: 3px dashed palette(highlight);"
-            " border-radius: 12px; font-size: 18pt; font-weight: 600; }"
-        )
-        self.drop_hint.hide()
+        self.drop_hint = drops.drop_hint(central)  # ui/drops.py
 
         bar = self.statusBar()
         self.status_text = plain_label("", "status")
@@ -359,7 +352,7 @@ class MainWindow(QMainWindow):
         self.demo_requested.emit()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        if drops.carries_files(event.mimeData()):
             event.acceptProposedAction()
             self._drop_hint(True)
 
@@ -373,16 +366,11 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._drop_hint(False)
-        paths_ = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
-        self.add_paths(paths_)
+        self.add_paths(drops.local_paths(event.mimeData()))
 
     def _drop_hint(self, shown: bool) -> None:
-        """The window lights up while a drag hovers over it."""
-        if shown:
-            self.drop_hint.setGeometry(self.centralWidget().rect().adjusted(8, 8, -8, -8))
-            self.drop_hint.raise_()
-        self.drop_hint.setVisible(shown)
+        drops.show_hint(self.drop_hint, self.centralWidget(), shown)
 
     # -- playing ----------------------------------------------------------------------------
     def play_mood(self, mood_id: str) -> None:
