@@ -1,6 +1,7 @@
 """The window a user lives in: it wires the session to the mood bar, the Listen and
 Library tabs, the transport, the menus, drops and settings. The parts live in their own
-modules (now_playing, library_panel, scan_controller); this one only connects them."""
+modules (now_playing, library_panel, scan_controller, menus, choices, playlists, sleep,
+settings, status, drops, help); this one only connects them."""
 
 from __future__ import annotations
 
