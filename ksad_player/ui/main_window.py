@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +41,7 @@ from ksad_player.ui import help as help_dialogs
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
-from ksad_player.ui.scan_controller import ScanController
+from ksad_player.ui.scan_controller import ScanController, scan_widgets
 from ksad_player.ui.settings import WindowSettings
 from ksad_player.ui.sleep import SleepControls
 from ksad_player.ui.text import plain_tooltip
@@ -223,14 +221,7 @@ class MainWindow(QMainWindow):
 
         bar = self.statusBar()
         self.status_text = plain_label("", "status")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("scan-progress")
-        self.progress.setAccessibleName("Scan progress")
-        self.progress.setMaximumWidth(220)
-        self.cancel_button = QToolButton()
-        self.cancel_button.setObjectName("cancel-scan")
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setAccessibleName("Cancel scan")
+        self.progress, self.cancel_button = scan_widgets()
         self.sleep = SleepControls(self, self.session)  # the tray shows its menu too
         self.sleep_menu, self.sleep_actions = self.sleep.menu, self.sleep.actions
         bar.addWidget(self.status_text, 1)
