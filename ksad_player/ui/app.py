@@ -13,7 +13,8 @@ from ksad_player.core.library.index import IndexUnavailable
 from ksad_player.core.play.player import Backend
 from ksad_player.core.session import Session
 from ksad_player.playback.vlc_backend import make_backend
-from ksad_player.ui.main_window import MainWindow, settings
+from ksad_player.ui.main_window import MainWindow
+from ksad_player.ui.settings import settings
 
 HANGUL_FONTS = (
     "Noto Sans CJK KR",

@@ -1,69 +1,51 @@
 """The window a user lives in: it wires the session to the mood bar, the Listen and
 Library tabs, the transport, the menus, drops and settings. The parts live in their own
-modules (now_playing, library_panel, scan_controller); this one only connects them."""
+modules (now_playing, library_panel, scan_controller, menus, choices, playlists, sleep,
+settings, status, drops, help); this one only connects them."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QFileDialog,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QProgressBar,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ksad_player import __version__
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
 from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
-from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange, RepeatMode
-from ksad_player.core.play.playlist import is_playlist_name, read_playlist, write_m3u8
-from ksad_player.core.play.queue import lift_count
-from ksad_player.core.play.sleep import MINUTE_CHOICES, SleepMode
-from ksad_player.core.session import (
-    ResumeState,
-    ScanRequest,
-    Session,
-    SessionChange,
-    SessionEvent,
-)
+from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange
+from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
 from ksad_player.core.tags.reader import is_audio_name
+from ksad_player.ui import choices, drops, menus, playlists, status
+from ksad_player.ui import help as help_dialogs
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
 from ksad_player.ui.now_playing import ListenPanel
-from ksad_player.ui.scan_controller import ScanController
+from ksad_player.ui.scan_controller import ScanController, scan_widgets
+from ksad_player.ui.settings import WindowSettings
+from ksad_player.ui.sleep import SleepControls
 from ksad_player.ui.text import plain_tooltip
-from ksad_player.ui.widgets import MoodBar, ShortcutsDialog, Transport, plain_label
-
-
-def settings() -> QSettings:
-    """Settings live under the XDG config dir, beside the user catalog."""
-    return QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+from ksad_player.ui.widgets import MoodBar, Transport, plain_label
 
 
 class MainWindow(QMainWindow):
@@ -78,17 +60,18 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(640, 480))
         res = paths.resources_dir()
         self.setWindowIcon(QIcon(str(res / "icons" / "ksad-player.svg")))
-        self.settings = settings()
+        self._restoring = True
+        self.persist = WindowSettings(self)  # ui/settings.py: read now, written soon after
+        self.settings = self.persist.store
         self._ticks_playing = 0
         self.filled = False  # the library view and counts are drawn just after the first paint
-        self._restoring = True
         self.bridge = PlaybackBridge()
         self.backend.on_event = self.bridge.forward
         self.bridge.event.connect(self.player.handle, Qt.ConnectionType.QueuedConnection)
         self.player.listeners.append(self._on_player)
         self.tracks: list[Track] = []
         self._build(res)
-        self._shortcuts()
+        menus.mood_keys(self)
         session.listeners.append(self._on_session)
         self.demo_requested.connect(lambda: self.scans.scan(ScanRequest(demo=True)))
         banners = list(session.messages)
@@ -105,11 +88,7 @@ class MainWindow(QMainWindow):
         self.timer.setInterval(250)  # the seek bar is polled on the GUI thread
         self.timer.timeout.connect(self._tick)
         self.timer.start()
-        self._save_timer = QTimer(self)  # settings are written soon after they change
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(400)
-        self._save_timer.timeout.connect(self.save_settings)
-        self._restore_settings()
+        self.persist.restore()
         # Paint first: the index is read and the views filled right after the first paint
         # (see `event`); a window that is never painted fills a moment later anyway.
         self._fill_queued = False
@@ -133,7 +112,7 @@ class MainWindow(QMainWindow):
             self._library_unavailable(str(exc))
             return
         self.refresh_library()
-        restored = self._restore_queue()
+        restored = self.persist.restore_queue()
         self.filled = True
         self._restoring = False
         if needs_rescan:
@@ -206,7 +185,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.banner)
         self.moods = MoodBar(self.catalog)
         self.moods.mood_clicked.connect(self.play_mood)
-        self.moods.order_changed.connect(self._set_order)
+        self.moods.order_changed.connect(lambda o: choices.set_order(self, o))
         outer.addWidget(self.moods)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -233,140 +212,27 @@ class MainWindow(QMainWindow):
         self.transport.play_clicked.connect(self.toggle)
         self.transport.next_clicked.connect(self.player.next)
         self.transport.previous_clicked.connect(self.player.previous)
-        self.transport.seek_requested.connect(self._seek)
-        self.transport.volume_changed.connect(self._set_volume)
-        self.transport.repeat_changed.connect(self._set_repeat)
+        self.transport.seek_requested.connect(self.session.seek)  # a restored queue waits
+        self.transport.volume_changed.connect(lambda v: choices.set_volume(self, v))
+        self.transport.repeat_changed.connect(lambda m: choices.set_repeat(self, m))
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
-        self.drop_hint = plain_label("Drop to add to your library", "drop-hint")
-        self.drop_hint.setParent(central)
-        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_hint.setStyleSheet(
-            "QLabel { background: #7b61c955; border: 3px dashed palette(highlight);"
-            " border-radius: 12px; font-size: 18pt; font-weight: 600; }"
-        )
-        self.drop_hint.hide()
+        self.drop_hint = drops.drop_hint(central)  # ui/drops.py
 
         bar = self.statusBar()
         self.status_text = plain_label("", "status")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("scan-progress")
-        self.progress.setAccessibleName("Scan progress")
-        self.progress.setMaximumWidth(220)
-        self.cancel_button = QToolButton()
-        self.cancel_button.setObjectName("cancel-scan")
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setAccessibleName("Cancel scan")
-        self.sleep_label = plain_label("", "sleep-left")
-        self.sleep_label.hide()
+        self.progress, self.cancel_button = scan_widgets()
+        self.sleep = SleepControls(self, self.session)  # the tray shows its menu too
+        self.sleep_menu, self.sleep_actions = self.sleep.menu, self.sleep.actions
         bar.addWidget(self.status_text, 1)
-        bar.addPermanentWidget(self.sleep_label)
+        bar.addPermanentWidget(self.sleep.label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         self.progress.hide()
         self.cancel_button.hide()
         self.scans = ScanController(self.session, self.progress, self.cancel_button)
         self.scans.say.connect(self.say)
-        self._menus()
-
-    def _action(
-        self, menu: QMenu, text: str, slot: object, keys: str = "", *, checkable: bool = False
-    ) -> QAction:
-        """A menu entry, its shortcut live in the whole window."""
-        a = QAction(text, self)
-        if keys:
-            a.setShortcut(QKeySequence(keys))
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.setCheckable(checkable)
-        a.triggered.connect(slot)  # type: ignore[arg-type]
-        menu.addAction(a)
-        self.addAction(a)
-        return a
-
-    def _radio(
-        self, menu: QMenu, choices: list[tuple[str, str]], slot: object
-    ) -> dict[str, QAction]:
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        out = {}
-        for value, text in choices:
-            a = self._action(menu, text, lambda _=False, v=value: slot(v), checkable=True)  # type: ignore[operator]
-            group.addAction(a)
-            out[value] = a
-        return out
-
-    def _menus(self) -> None:
-        bar = self.menuBar()
-        lib = bar.addMenu("&Library")
-        self._action(lib, "Add folder…", self.add_folder_dialog, "Ctrl+O")
-        self._action(lib, "Open playlist…", self.open_playlist_dialog, "Ctrl+Shift+O")
-        self._action(lib, "Add the demo library", self.demo_requested.emit)
-        self._action(lib, "Rescan all folders", lambda: self.scan([]))
-        self._action(lib, "Search the library", self._focus_search, "Ctrl+F")
-        lib.addSeparator()
-        self._action(lib, "Quit", self.close, "Ctrl+Q")
-
-        pb = self.playback_menu = bar.addMenu("&Playback")
-        self.play_action = self._action(pb, "Play / Pause", self._space, "Space")
-        self.next_action = self._action(pb, "Next", self.player.next, "Ctrl+Right")
-        self.previous_action = self._action(pb, "Previous", self.player.previous, "Ctrl+Left")
-        self._action(pb, "Stop", self.player.stop, "Ctrl+.")
-        pb.addSeparator()
-        order = pb.addMenu("Order")
-        self.order_actions = self._radio(
-            order, [("shuffle", "Shuffle"), ("arc", "Lift me up (arc)")], self._choose_order
-        )
-        rep = pb.addMenu("Repeat")
-        self.repeat_actions = self._radio(
-            rep, [("off", "Off"), ("all", "The whole queue"), ("one", "This song")],
-            lambda m: self._set_repeat(m, from_menu=True),
-        )  # fmt: skip
-        self._action(rep, "Next repeat mode", self._cycle_repeat, "Ctrl+R")
-        self.sleep_menu = pb.addMenu("Sleep timer")
-        self.sleep_menu.setObjectName("sleep-menu")
-        choices = [("off", "Off"), ("track", "After this song")]
-        choices += [(str(m), f"In {m} minutes") for m in MINUTE_CHOICES]
-        self.sleep_actions = self._radio(self.sleep_menu, choices, self.set_sleep)
-        self.sleep_actions["off"].setChecked(True)
-        pb.addSeparator()
-        self.gentle_action = self._action(
-            pb, "Gentle listening (leave out songs with a content note)",
-            self._set_gentle, checkable=True,
-        )  # fmt: skip
-        gain = pb.addMenu("Even loudness (ReplayGain)")
-        self.gain_actions = self._radio(
-            gain,
-            [("none", "Off"), ("track", "Per track"), ("album", "Per album")],
-            self._set_replay_gain,
-        )
-        pb.addSeparator()
-        self._action(pb, "Export the queue as M3U8…", self.export_queue_dialog, "Ctrl+E")
-        mood_menu = pb.addMenu("Export a whole mood as M3U8")
-        for m in self.catalog.moods:
-            self._action(
-                mood_menu, m.label + "…", lambda _=False, i=m.id: self.export_mood_dialog(i)
-            )
-
-        view = bar.addMenu("&View")
-        self.style_actions = self._radio(
-            view.addMenu("Palette"),
-            [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
-            self.apply_style,
-        )
-        self._action(view, "Listen", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        self._action(view, "Library", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
-
-        help_ = self.help_menu = bar.addMenu("&Help")  # the desktop package adds to it
-        self._action(help_, "Keyboard shortcuts", self.show_shortcuts, "F1")
-        self._action(help_, "About ksad-player", self.show_about)
-
-    def _shortcuts(self) -> None:
-        def add(keys: str, slot: object) -> None:
-            sc = QShortcut(QKeySequence(keys), self, slot)  # type: ignore[call-overload]
-            sc.setContext(Qt.ShortcutContext.WindowShortcut)
-
-        for n, mood in enumerate(self.catalog.moods[:9], 1):
-            add(str(n), lambda m=mood.id: self._mood_key(m))
+        menus.build(self)  # ui/menus.py
 
     def _space(self) -> None:
         focus = QApplication.focusWidget()
@@ -415,56 +281,21 @@ class MainWindow(QMainWindow):
             mood_id = str(event.payload)
             self.moods.check(mood_id)
             self.tabs.setCurrentIndex(0)
-            self.say(self.queue_words(mood_id))
+            self.say(status.queue_words(self.catalog, self.player, mood_id))
             self.save_soon()
         elif event.kind is SessionChange.SCAN_FINISHED and isinstance(event.payload, ScanSummary):
-            self.say(self.scan_words(event.payload))
+            self._scan_finished(event.payload)
         elif event.kind is SessionChange.SLEEP:
-            self._show_sleep()
+            self.sleep.show()
 
-    def queue_words(self, mood_id: str) -> str:
-        """What the status bar says about a mood's queue (the arc's extra songs included)."""
-        mood = self.catalog.mood(mood_id)
-        label = mood.label.lower() if mood else mood_id
-        q = self.player.queue
-        extra = lift_count(q, mood_id)
-        own = len(q) - extra
-        text = f"Playing {own} {label} song{'s' * (own != 1)}"
-        if extra == 1:
-            text += " …and one song to lift you up"
-        elif extra:
-            text += f" …and {extra} songs to lift you up"
-        noted = sum(1 for i in q if i.entry.content_note)
-        if noted:  # said before any of them plays; each note is also shown one song ahead
-            text += f". ⚠ marks {'a song' if noted == 1 else f'{noted} songs'} with a content note"
-        return text + "."
-
-    def scan_words(self, s: ScanSummary) -> str:
-        """The library's total, and what this scan changed, with plurals that agree."""
-
-        def n(count: int, one: str, many: str) -> str:
-            return f"{count:,} {one if count == 1 else many}"
-
-        files = self.index.count()
-        found = self.session.songs_found()
-        state = "Scan cancelled; kept" if s.cancelled else "Library up to date"
-        changes = [
-            n(s.new, "new file", "new files") if s.new else "",
-            n(s.changed, "changed", "changed") if s.changed else "",
-            n(s.removed, "removed", "removed") if s.removed else "",
-            n(s.errors, "file could not be read", "files could not be read") if s.errors else "",
-        ]
-        changed = ", ".join(c for c in changes if c) or "nothing changed"
-        problems = self.scans.problems
-        shown = [f"{os.path.basename(p.path)}: {p.reason}" for p in problems[:20]]
-        if len(problems) > 20:
-            shown.append(f"…and {len(problems) - 20:,} more")
-        self.status_text.setToolTip(plain_tooltip("\n".join(shown)) if shown else "")
-        return (
-            f"{state}: {n(files, 'file', 'files')} in your library, "
-            f"{n(found, 'catalog song', 'catalog songs')} of {len(self.catalog.entries)} "
-            f"found (this scan: {changed})."
+    def _scan_finished(self, summary: ScanSummary) -> None:
+        """Say the library's total and what the scan changed; its problems in a tooltip."""
+        shown = status.problem_lines(self.scans.problems)
+        words = status.scan_words(
+            summary, self.index.count(), self.session.songs_found(), len(self.catalog.entries)
         )
+        self.status_text.setToolTip(plain_tooltip("\n".join(shown)) if shown else "")
+        self.say(words)
 
     # -- getting music in -----------------------------------------------------------------
     def scan(self, folders: list[str]) -> None:
@@ -474,7 +305,7 @@ class MainWindow(QMainWindow):
     def add_paths(self, dropped: list[str]) -> None:
         """Folders and audio files join the library (remembered) and are scanned;
         playlists (.m3u, .m3u8) are queued."""
-        lists = [p for p in dropped if os.path.isfile(p) and is_playlist_name(p)]
+        lists = playlists.dropped_playlists(dropped)
         keep = [p for p in dropped if os.path.isdir(p) or (os.path.isfile(p) and is_audio_name(p))]
         if lists:
             self.open_playlist(lists[0])
@@ -502,70 +333,18 @@ class MainWindow(QMainWindow):
             self.settings.sync()
             self.add_paths([folder])
 
-    # -- playlists ----------------------------------------------------------------------------
-    def open_playlist_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a playlist", self.folder_dialog_start(), "Playlists (*.m3u *.m3u8)"
-        )
-        if path:
-            self.open_playlist(path)
-
+    # -- playlists (ui/playlists.py) ------------------------------------------------------
     def open_playlist(self, path: str) -> int:
-        """Queue the playlist's tracks that exist and are catalog songs; say what was not."""
-        read = read_playlist(path)
-        items, others = self.session.items_for_paths(read.found)
-        name = os.path.basename(path)
-        if items and self.backend.available:
-            self.session.play_items(items)
-            self.moods.uncheck()
-            self.listen.show_queue()
-            self.tabs.setCurrentIndex(0)
-        parts = [f"{name}: {len(items)} song{'s' * (len(items) != 1)} queued"]
-        if read.missing:
-            shown = ", ".join(os.path.basename(m) or m for m in read.missing[:3])
-            more = f" and {len(read.missing) - 3} more" if len(read.missing) > 3 else ""
-            parts.append(f"{len(read.missing)} missing ({shown}{more})")
-        if others:
-            parts.append(f"{len(others)} not catalog songs")
-        if read.problem:
-            parts.append(read.problem)
-        if items and not self.backend.available:
-            parts.append(self.backend.reason)
-        self.say("; ".join(parts) + ".")
-        return len(items) if self.backend.available else 0
-
-    def export_queue_dialog(self) -> None:
-        if not self.player.queue:
-            self.say("The queue is empty: press a mood first.")
-            return
-        self._export(self.player.queue, "queue")
-
-    def export_mood_dialog(self, mood_id: str) -> None:
-        items = self.session.queue_for(mood_id)
-        if not items:
-            self.say("None of this mood's songs are in your library yet.")
-            return
-        self._export(items, mood_id)
-
-    def _export(self, items: list, name: str) -> None:
-        start = os.path.join(self.folder_dialog_start(), f"ksad-{name}.m3u8")
-        path, _ = QFileDialog.getSaveFileName(self, "Export as M3U8", start, "M3U8 (*.m3u8)")
-        if path:
-            self.export_m3u8(items, path)
+        return playlists.open_playlist(self, path)
 
     def export_m3u8(self, items: list, path: str) -> None:
-        try:
-            n = write_m3u8(items, path)
-        except OSError as exc:
-            self.say(f"Could not write {os.path.basename(path)}: {exc.strerror or exc}.")
-            return
-        self.say(f"Wrote {n} song{'s' * (n != 1)} to {os.path.basename(path)}.")
+        playlists.export_m3u8(self, items, path)
 
     def start_demo(self) -> None:
         self.demo_requested.emit()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        if drops.carries_files(event.mimeData()):
             event.acceptProposedAction()
             self._drop_hint(True)
 
@@ -579,16 +358,11 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._drop_hint(False)
-        paths_ = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
-        self.add_paths(paths_)
+        self.add_paths(drops.local_paths(event.mimeData()))
 
     def _drop_hint(self, shown: bool) -> None:
-        """The window lights up while a drag hovers over it."""
-        if shown:
-            self.drop_hint.setGeometry(self.centralWidget().rect().adjusted(8, 8, -8, -8))
-            self.drop_hint.raise_()
-        self.drop_hint.setVisible(shown)
+        drops.show_hint(self.drop_hint, self.centralWidget(), shown)
 
     # -- playing ----------------------------------------------------------------------------
     def play_mood(self, mood_id: str) -> None:
@@ -599,86 +373,14 @@ class MainWindow(QMainWindow):
         if not self.session.play_mood(mood_id):
             self.say("None of this mood's songs are in your library yet.")
 
-    def _set_order(self, order: str) -> None:
-        self.order = order
-        if order in self.order_actions:
-            self.order_actions[order].setChecked(True)
-        self.save_soon()
-
-    def _choose_order(self, order: str) -> None:
-        self.moods.set_order(order)  # the combo tells _set_order
-
-    def _set_repeat(self, mode: str, from_menu: bool = False) -> None:
-        self.player.set_repeat(mode)
-        self.transport.set_repeat(RepeatMode(mode))
-        self.repeat_actions[mode].setChecked(True)
-        self.save_soon()
-
-    def _cycle_repeat(self) -> None:
-        self._set_repeat(self.player.state.repeat.following())
-
-    def _set_volume(self, volume: int) -> None:
-        self.session.set_volume(volume)
-        self.save_soon()
-
-    def _seek(self, ms: int) -> None:
-        self.session.seek(ms)  # a restored queue waits and continues from there; MPRIS hears
-
-    def _set_gentle(self, on: bool) -> None:
-        self.session.gentle = bool(on)
-        self.gentle_action.setChecked(bool(on))
-        if self.filled:  # at start the library is drawn once, after the first paint
-            self.refresh_library()
-        self.save_soon()
-
-    def _set_replay_gain(self, mode: str) -> None:
-        self.gain_actions[mode].setChecked(True)
-        if self._restoring:
-            return  # read from the settings just now: nothing to write
-        self.settings.setValue("player/replaygain", mode)
-        self.settings.sync()
-        apply = getattr(self.backend, "set_replay_gain", None)
-        if callable(apply):
-            apply(mode)  # libVLC starts again with the new mode; the song goes on
-        words = {"none": "off", "track": "per track", "album": "per album"}
-        self.say(f"Even loudness (ReplayGain): {words[mode]}.")
-
     def apply_style(self, style: str, save: bool = True) -> None:
-        """Force the light or dark palette (or follow the system's)."""
-        from ksad_player.ui.app import style_app
+        """Force the light or dark palette (or follow the system's); see ui/choices.py."""
+        choices.apply_style(self, style, save)
 
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and not self._restoring:
-            style_app(app, style)
-        if style in self.style_actions:
-            self.style_actions[style].setChecked(True)
-        if save:
-            self.settings.setValue("ui/style", style)
-            self.settings.sync()
-
-    # -- the sleep timer (the tray adds `sleep_menu` or calls `set_sleep` too) -------------
+    # -- the sleep timer (ui/sleep.py; the tray adds `sleep_menu` or calls `set_sleep`) ----
     def set_sleep(self, choice: str) -> None:
         """ "off", "track" (after this song) or a number of minutes."""
-        if choice == "off":
-            self.session.sleep_cancel()
-        elif choice == "track":
-            self.session.sleep_after_track()
-        else:
-            self.session.sleep_after_minutes(int(choice))
-
-    def _show_sleep(self) -> None:
-        sleep = self.session.sleep
-        if sleep.mode is SleepMode.OFF:
-            key = "off"
-        elif sleep.mode is SleepMode.END_OF_TRACK:
-            key = "track"
-        else:
-            key = str(sleep.minutes)
-        if key in self.sleep_actions:
-            self.sleep_actions[key].setChecked(True)
-        text = self.session.sleep_tick()
-        self.sleep_label.setText(text)
-        self.sleep_label.setVisible(bool(text))
+        self.sleep.set(choice)
 
     def _update_transport(self) -> None:
         """Play, Previous and Next are on only with libVLC and something to play."""
@@ -718,13 +420,7 @@ class MainWindow(QMainWindow):
                 self.set_banner([*shown, player.output_problem])
             self.say(player.output_problem)
         elif what is PlayerChange.FINISHED:
-            bad = sum(1 for i in player.queue if i.path in player.state.unplayable)
-            skipped = (
-                f" {bad} file{'s' * (bad != 1)} could not be played and {'were' if bad != 1 else 'was'} skipped."
-                if bad
-                else ""
-            )
-            self.say(f"The queue has ended.{skipped} Press a mood to go on.")
+            self.say(status.finished_words(player))
 
     def _tick(self) -> None:
         if self.player.current and self.player.state.status is not PlaybackStatus.STOPPED:
@@ -734,9 +430,7 @@ class MainWindow(QMainWindow):
             if self._ticks_playing % 40 == 0:  # every 10 s: where to resume after a crash
                 self.save_soon()
         if self.session.sleep.active:
-            text = self.session.sleep_tick()
-            self.sleep_label.setText(text)
-            self.sleep_label.setVisible(bool(text))
+            self.sleep.tick()
 
     # -- around the edges ------------------------------------------------------------------
     def say(self, message: str) -> None:
@@ -746,85 +440,12 @@ class MainWindow(QMainWindow):
         self.banner.setText("\n".join(messages))
         self.banner.setVisible(bool(messages))
 
-    def _restore_settings(self) -> None:
-        s = self.settings
-        geometry = s.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(QSize(1000, 680))
-        volume = int(s.value("player/volume", 80))
-        self.transport.volume.setValue(volume)
-        self.session.set_volume(volume)
-        self.order = str(s.value("player/order", "shuffle"))
-        self.moods.set_order(self.order)
-        self._set_order(self.order)
-        repeat = str(s.value("player/repeat", RepeatMode.OFF.value))
-        self._set_repeat(repeat if repeat in tuple(RepeatMode) else RepeatMode.OFF.value)
-        self._set_gentle(str(s.value("player/gentle", "false")).lower() == "true")
-        gain = str(s.value("player/replaygain", "track"))
-        self._set_replay_gain(gain if gain in self.gain_actions else "track")
-        style = str(s.value("ui/style", "system"))
-        self.apply_style(style if style in self.style_actions else "system", save=False)
-        last = s.value("player/mood")
-        if last and last in self.moods.buttons:
-            self.current_mood = str(last)
-            self.moods.check(self.current_mood)
-
-    def _restore_queue(self) -> bool:
-        """The last queue comes back, paused at its track and position."""
-        raw = self.settings.value("player/resume")
-        if not raw:
-            return False
-        try:
-            data = json.loads(str(raw))
-            state = ResumeState(
-                tuple(str(p) for p in data["paths"]),
-                int(data["index"]),
-                int(data["position_ms"]),
-                data.get("mood"),
-            )
-        except (ValueError, KeyError, TypeError):
-            return False  # an unreadable saved queue is simply not brought back
-        if not self.session.restore(state):
-            return False
-        self.listen.show_queue()
-        cur = self.player.current
-        if cur:
-            self.transport.set_position(
-                self.session.resume_position_ms or 0, round(cur.duration * 1000)
-            )
-        self._update_transport()
-        return True
-
     def save_soon(self) -> None:
         """Settings change: write them shortly (a crash loses nothing much)."""
-        if not self._restoring:
-            self._save_timer.start()
+        self.persist.save_soon()
 
     def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("player/volume", self.transport.volume.value())
-        s.setValue("player/order", self.order)
-        s.setValue("player/repeat", self.player.state.repeat.value)
-        s.setValue("player/gentle", "true" if self.session.gentle else "false")
-        if self.current_mood:
-            s.setValue("player/mood", self.current_mood)
-        if self.filled:
-            r = self.session.resume_state()
-            s.setValue(
-                "player/resume",
-                json.dumps(
-                    {
-                        "paths": list(r.paths),
-                        "index": r.index,
-                        "position_ms": r.position_ms,
-                        "mood": r.mood,
-                    }
-                ),
-            )
-        s.sync()
+        self.persist.save()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
@@ -835,49 +456,15 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange:
             self.update()
 
-    # -- help -------------------------------------------------------------------------------
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every shortcut the window answers to, from its menus and keys."""
-        rows = [
-            (a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text())
-            for a in self.actions()
-            if not a.shortcut().isEmpty()
-        ]
-        rows.append(("1 … 9", "Play a mood, in the mood bar's order"))
-        rows.append(("Delete", "Remove the selected songs from the queue"))
-        rows.append(("Tab, Shift+Tab", "Move between controls; arrows move inside the queue"))
-        return rows
-
+    # -- help (the dialogs live in ui/help.py) ------------------------------------------
     def show_shortcuts(self) -> None:
-        self.help_box = ShortcutsDialog(self.shortcut_rows(), self)
-        self.help_box.open()
-
-    def about_text(self) -> str:
-        from ksad_player.playback.vlc_backend import libvlc_version
-
-        vlc = libvlc_version() or "not available"
-        sources = "\n".join(f"  • {s.label}" for s in self.catalog.sources)
-        return (
-            f"ksad-player {__version__}\n\n"
-            "Sad K-pop and K-drama OST songs from your own music, played by mood, with a "
-            "word on why each one hurts.\n\n"
-            f"The catalog draws on three articles:\n{sources}\n\n"
-            "Licence: MIT. No audio, lyrics or article text ships with it.\n"
-            f"libVLC in use: {vlc}"
-        )
+        self.help_box: QWidget = help_dialogs.shortcuts_dialog(self)
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("about-dialog")
-        box.setWindowTitle("About ksad-player")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(self.about_text())
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
-        box.open()
-        self.help_box = box
+        self.help_box = help_dialogs.about_box(self, self.catalog)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._save_timer.stop()
+        self.persist.timer.stop()
         self.save_settings()
         self.scans.shutdown()
         self.timer.stop()

@@ -42,6 +42,19 @@ class ScanWorker(QObject):
             self.failed.emit(f"{type(exc).__name__}: {exc}")
 
 
+def scan_widgets() -> tuple[QProgressBar, QToolButton]:
+    """The status bar's scan progress and its Cancel button, hidden until a scan runs."""
+    progress = QProgressBar()
+    progress.setObjectName("scan-progress")
+    progress.setAccessibleName("Scan progress")
+    progress.setMaximumWidth(220)
+    cancel = QToolButton()
+    cancel.setObjectName("cancel-scan")
+    cancel.setText("Cancel")
+    cancel.setAccessibleName("Cancel scan")
+    return progress, cancel
+
+
 class ScanController(QObject):
     """Starts the session's scans on a worker thread and reports them in the status bar."""
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
-from ksad_player.ui.main_window import settings
+from ksad_player.ui.settings import settings
 
 from .conftest import make_clip, wav_seconds
 from .test_window import drop, mood, wait_scanned

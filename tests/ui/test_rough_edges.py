@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QSlider, QTableView, QWidget
 
-from ksad_player.ui.main_window import settings
+from ksad_player.ui.settings import settings
 
 from .conftest import make_clip
 from .test_window import mood, wait_scanned
