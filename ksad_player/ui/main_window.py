@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         self.transport = Transport()
         self.transport.play_clicked.connect(self.toggle)
         self.transport.next_clicked.connect(self.player.next)
-        self.transport.previous_clicked.connect(self.player.previous)
+        self.transport.previous_clicked.connect(self.session.previous)
         self.transport.seek_requested.connect(self.session.seek)  # a restored queue waits
         self.transport.volume_changed.connect(lambda v: choices.set_volume(self, v))
         self.transport.repeat_changed.connect(lambda m: choices.set_repeat(self, m))

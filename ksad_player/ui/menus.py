@@ -62,7 +62,7 @@ def build(w: MainWindow) -> None:
     pb = w.playback_menu = bar.addMenu("&Playback")
     w.play_action = action(w, pb, "Play / Pause", w._space, "Space")
     w.next_action = action(w, pb, "Next", w.player.next, "Ctrl+Right")
-    w.previous_action = action(w, pb, "Previous", w.player.previous, "Ctrl+Left")
+    w.previous_action = action(w, pb, "Previous", w.session.previous, "Ctrl+Left")
     action(w, pb, "Stop", w.player.stop, "Ctrl+.")
     pb.addSeparator()
     order = pb.addMenu("Order")
