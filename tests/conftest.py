@@ -11,6 +11,7 @@ import pytest
 
 from ksad_player.core import catalog as catalog_mod
 from ksad_player.core.match.matcher import Matcher
+from ksad_player.core.play.player import NullBackend
 from ksad_player.core.tags.writer import TagSpec, write_tags
 
 DATA = Path(__file__).parent / "data"
@@ -111,13 +112,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip("libVLC is not installed here")
 
 
-class PlayingNull:
+class PlayingNull(NullBackend):
     """A NullBackend that says it can play, for logic tests where libVLC is beside the
     point (an unavailable backend makes the session refuse to play, as it should)."""
 
-    def __new__(cls) -> object:
-        from ksad_player.core.play.player import NullBackend
-
-        backend = NullBackend()
-        backend.available = True
-        return backend
+    def __init__(self) -> None:
+        super().__init__()
+        self.available = True

@@ -451,12 +451,8 @@ class Session:
             and self.player.state.status is PlaybackStatus.STOPPED
         ):
             pos = waiting[1]
-            start_at = getattr(self.backend, "start_next_at", None)
-            if callable(start_at):
-                start_at(pos)
+            self.backend.start_next_at(pos)
             self.player.play_at(self.player.state.index)
-            if not callable(start_at):
-                self.backend.seek(pos)
             if pos > 0:  # not where a new track starts: MPRIS clients must hear it (Seeked)
                 self._tell(SessionChange.SEEKED, pos)
             return

@@ -10,22 +10,14 @@ import pytest
 from PySide6.QtDBus import QDBusConnection
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton, QWidget
 
-from ksad_player.core.play.player import NullBackend, PlaybackStatus
+from ksad_player.core.play.player import PlaybackStatus
 from ksad_player.core.session import ScanRequest, Session
 from ksad_player.desktop import appid, install
 from ksad_player.desktop.integrate import INSTALL_TEXT, attach, find_menu
+from tests.conftest import PlayingNull
 from tests.desktop.conftest import Desk
 
 _names = count()
-
-
-class PlayingNull(NullBackend):
-    """Plays nothing but says it can, so the window and tray offer playback (the
-    libVLC path is covered by the MPRIS and window tests)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.available = True
 
 
 @pytest.fixture

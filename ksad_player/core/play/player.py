@@ -81,6 +81,9 @@ class Backend(Protocol):
     reason: str  # why it is not available, for the user
 
     def play(self, path: str) -> None: ...
+    def start_next_at(self, ms: int) -> None:
+        """The next `play` starts this far in (a seek before playing is lost)."""
+        ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
     def stop(self) -> None: ...
@@ -105,9 +108,13 @@ class NullBackend:
         self.volume = 100
         self._path = ""
         self._pos = 0
+        self._start = 0
 
     def play(self, path: str) -> None:
-        self._path, self._pos = path, 0
+        self._path, self._pos, self._start = path, self._start, 0
+
+    def start_next_at(self, ms: int) -> None:
+        self._start = max(0, ms)
 
     def pause(self) -> None:
         return None
