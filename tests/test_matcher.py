@@ -430,3 +430,24 @@ def test_any_split_string_is_read_without_error(matcher, words, sep):
         assert 0.0 <= m.score <= 1.0
         if m.matched:  # whatever else is in the string, a match names the song's own title
             assert any(r.field == "title" and r.score >= 0.9 for r in m.reasons)
+
+
+@pytest.mark.parametrize(
+    "artist,expected",
+    [
+        # A one-letter slip that spells a version word inside the artist's own name
+        # ("Min" -> "Mix") is still that artist: found by the one-edit property above.
+        ("Mix Kyung Hoon & Kim Hee Chul", "min-kyung-hoon-kim-hee-chul-falling-blossoms"),
+        ("Min Kyung Hoon", "min-kyung-hoon-kim-hee-chul-falling-blossoms"),
+        # A version word beside the name, or a channel's own name, still blocks.
+        ("Min Kyung Hoon (Remix)", None),
+        ("Min Kyung Hoon [Live]", None),
+        ("Piano Covers", None),
+        ("Nightcore Min Kyung Hoon", None),
+    ],
+)
+def test_version_words_in_an_artist_credit_count_outside_the_name(matcher, artist, expected):
+    m = matcher.match(tags("Falling Blossoms", artist))
+    assert m.entry_id == expected, m.verdict
+    if expected is None and "Min" in artist:
+        assert "version is not the catalog's recording" in m.verdict

@@ -12,7 +12,6 @@ of the session that never change after start-up (catalog, matcher, index path).
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 import threading
 import time
@@ -34,20 +33,18 @@ from ksad_player.core.library.index import (
     storage_problem,
 )
 from ksad_player.core.library.scanner import ScanEvent, ScanSummary, drive, scan
-from ksad_player.core.play.player import (
-    Backend,
-    NullBackend,
-    PlaybackStatus,
-    Player,
-    PlayerChange,
-)
-from ksad_player.core.play.queue import Item, build_queue, item_for
-from ksad_player.core.play.sleep import SleepMode, SleepTimer
 from ksad_player.core.tags import Tags
 
-if TYPE_CHECKING:  # matching and reading files import rapidfuzz and mutagen: when used
+if TYPE_CHECKING:
+    import random
+
+    # Matching and reading files import rapidfuzz and mutagen, and playing imports the
+    # player: each on first use, so that a command-line rescan pays for none (bench/scan.py).
     from ksad_player.core.library.identify import Identified
     from ksad_player.core.match.matcher import Matcher, MatchWeights
+    from ksad_player.core.play.player import Backend, Player, PlayerChange
+    from ksad_player.core.play.queue import Item
+    from ksad_player.core.play.sleep import SleepTimer
 
 
 class SessionChange(StrEnum):
@@ -124,10 +121,8 @@ class Session:
         self._weights = weights  # the matcher is built on first use (see `matcher`)
         self.index_path = Path(index_path) if index_path else default_path()
         self._index: LibraryIndex | None = None
-        self.backend: Backend = backend or NullBackend()
-        self.player = Player(self.backend)
+        self._backend = backend
         self.listeners: list[SessionListener] = []
-        self.rng = random.Random()
         self.order = "shuffle"
         self.current_mood: str | None = None
         self.scanning = False
@@ -139,11 +134,36 @@ class Session:
         self.interrupted = False  # the scan was stopped by closing, not by the user
         self.gentle = False  # gentle listening: songs with a content note stay out of moods
         self.volume = 100  # what the user set (MPRIS and the tray read it); sleep fades below it
-        self.sleep = SleepTimer()
         # (path, ms) a restored queue continues from: a path, not an index, so that rows
         # removed above it cannot point it at another song.
         self._resume_at: tuple[str, int] | None = None
-        self.player.listeners.append(self._forget_resume)
+
+    # -- the parts that play, made on first use -------------------------------------------
+    @cached_property
+    def backend(self) -> Backend:
+        from ksad_player.core.play.player import NullBackend
+
+        return self._backend or NullBackend()
+
+    @cached_property
+    def player(self) -> Player:
+        from ksad_player.core.play.player import Player
+
+        player = Player(self.backend)
+        player.listeners.append(self._forget_resume)
+        return player
+
+    @cached_property
+    def sleep(self) -> SleepTimer:
+        from ksad_player.core.play.sleep import SleepTimer
+
+        return SleepTimer()
+
+    @cached_property
+    def rng(self) -> random.Random:
+        import random
+
+        return random.Random()
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -254,32 +274,38 @@ class Session:
         request: ScanRequest,
         on_event: Callable[[ScanEvent], object] | None = None,
         on_wait: Callable[[str], None] | None = None,
+        *,
+        here: bool = False,
     ) -> ScanSummary:
-        """Run one scan to its end; safe on a worker thread (its own index connection)."""
+        """Run one scan to its end. Safe on a worker thread: it opens its own index
+        connection, unless `here` says it runs on the session's thread (`scan_now`)."""
         folders = list(request.folders)
         if request.demo:
             from ksad_player.core.demo import make_demo
 
             folders.append(str(make_demo()))
-        with LibraryIndex(self.index_path, on_wait=on_wait or self.on_wait) as idx:
-            try:
-                # One scan of an index at a time, across windows and processes.
-                with idx.scan_lock(self.cancel):
+        idx = self.index if here else LibraryIndex(self.index_path, on_wait=on_wait or self.on_wait)
+        try:
+            # One scan of an index at a time, across windows and processes.
+            with idx.scan_lock(self.cancel):
+                with idx.transaction():
+                    idx.set_meta(SCAN_IN_PROGRESS, "1")  # a scan cut short resumes
+                matcher = cast("Matcher", _MatcherWhenNeeded(self))
+                gen = scan(idx, matcher, folders or None, cancel=self.cancel)
+                summary = drive(gen, on_event or (lambda _e: None))
+                if not self.interrupted:
                     with idx.transaction():
-                        idx.set_meta(SCAN_IN_PROGRESS, "1")  # a scan cut short resumes
-                    matcher = cast("Matcher", _MatcherWhenNeeded(self))
-                    gen = scan(idx, matcher, folders or None, cancel=self.cancel)
-                    summary = drive(gen, on_event or (lambda _e: None))
-                    if not self.interrupted:
-                        with idx.transaction():
-                            idx.db.execute("DELETE FROM meta WHERE key = ?", (SCAN_IN_PROGRESS,))
-                    return summary
-            except IndexBusy:
-                if self.cancel.is_set():  # stopped while waiting for the other scan
-                    return ScanSummary(cancelled=True)
-                raise
-            except (sqlite3.Error, OSError) as exc:
-                raise storage_problem(exc, self.index_path) or exc from None
+                        idx.db.execute("DELETE FROM meta WHERE key = ?", (SCAN_IN_PROGRESS,))
+                return summary
+        except IndexBusy:
+            if self.cancel.is_set():  # stopped while waiting for the other scan
+                return ScanSummary(cancelled=True)
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            raise storage_problem(exc, self.index_path) or exc from None
+        finally:
+            if not here:
+                idx.close()
 
     def finish_scan(self, outcome: ScanSummary | str) -> ScanRequest | None:
         """A scan ended (a summary) or failed (a message). Returns the next waiting
@@ -304,7 +330,7 @@ class Session:
         if not self.request_scan(request):
             raise RuntimeError("a scan is already running in this session")
         try:
-            summary = self.run_scan(request, on_event)
+            summary = self.run_scan(request, on_event, here=True)
         except BaseException:
             self.scanning = False
             raise
@@ -329,6 +355,8 @@ class Session:
         rng: random.Random | None = None,
     ) -> list[Item]:
         """The queue a mood plays: the library's (or `matched`'s) songs in that mood."""
+        from ksad_player.core.play.queue import build_queue
+
         rows = self._gentle_rows(self.matched() if matched is None else matched)
         return build_queue(
             self.catalog, mood_id, rows, order=order or self.order, rng=rng or self.rng
@@ -359,6 +387,8 @@ class Session:
         """Queue items for these files, in order: (catalog songs, files that are none).
 
         Library files are looked up in the index; others are read and matched."""
+        from ksad_player.core.play.queue import item_for
+
         by_path = {t.path: t for t in self.tracks()}
         outside = [p for p in paths if p not in by_path]
         found = {
@@ -401,6 +431,8 @@ class Session:
     def restore(self, state: ResumeState) -> bool:
         """Bring a saved queue back, paused at its track and position; True when it did.
         Files that left the library are dropped; the position survives only on its track."""
+        from ksad_player.core.play.player import PlayerChange
+
         if not state.paths or self.player.queue:
             return False
         items, _others = self.items_for_paths(list(state.paths))
@@ -420,6 +452,8 @@ class Session:
     def _forget_resume(self, what: PlayerChange, player: Player) -> None:
         """Playing started some other way (a double click, `player.toggle`): the saved
         position no longer says where the listener is."""
+        from ksad_player.core.play.player import PlaybackStatus, PlayerChange
+
         if what is PlayerChange.STATUS and player.state.status is not PlaybackStatus.STOPPED:
             self._resume_at = None
         elif what is PlayerChange.QUEUE and self._resume_at is not None:
@@ -439,6 +473,8 @@ class Session:
 
     def toggle(self) -> None:
         """Play/pause; a restored queue continues where it was left."""
+        from ksad_player.core.play.player import PlaybackStatus
+
         if not self.backend.available:  # the window disables Play; MPRIS and the tray ask too
             return
         cur = self.player.current
@@ -497,6 +533,8 @@ class Session:
     def sleep_after_track(self) -> None:
         """Stop when the song playing now ends (with nothing playing there is no song to
         wait for, and a timer left armed would stop the next thing played)."""
+        from ksad_player.core.play.player import PlaybackStatus
+
         if self.player.current is None or self.player.state.status is PlaybackStatus.STOPPED:
             return
         self.sleep.after_track(self.player.state.index)
@@ -510,6 +548,9 @@ class Session:
     def sleep_tick(self, now: float | None = None) -> str:
         """Fade and, when it is time, stop; called a few times a second by the front end.
         Returns what is left, for a status bar ("" when the timer is off)."""
+        from ksad_player.core.play.player import PlaybackStatus
+        from ksad_player.core.play.sleep import SleepMode
+
         if not self.sleep.active:
             return ""
         now = time.monotonic() if now is None else now

@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
-from ksad_player.core.library.walk import Skipped, walk_tree
+from ksad_player.core.library.walk import walk_split
 from ksad_player.core.tags import TOO_LONG, ReadResult
 
 if TYPE_CHECKING:  # imported where files are read: a rescan that reads none skips them
@@ -357,33 +357,38 @@ def scan(
             yield problem
             index.set_folder_offline(fid, True)
             continue
-        known = index.known(fid)  # what is left in it at the end is gone
-        encode = os.fsencode
+        known: dict[bytes, tuple[int, int, int]] = {}  # what is left at the end is gone
+
+        def load_known(fid: int = fid, known: dict[bytes, tuple[int, int, int]] = known) -> None:
+            index.known(fid, into=known)
+
         back_online: list[bytes] = []
         skipped: list[bytes] = []
-        count = 0
-        for item in walk_tree(folder, seen_dirs, ordered=False):
+        count = told = 0
+        pop = known.pop
+        for found in walk_split(
+            os.fsencode(folder), seen_dirs, cancel=cancel, meanwhile=load_known
+        ):
             if cancel.is_set():
                 break
-            if type(item) is Skipped:
+            for item in found.skipped:
                 skipped.append(os.fsencode(item.path))
                 problem = ScanProblem(item.path, f"skipped: {item.reason}")
                 problems.append(problem)
                 yield problem
-                continue
-            path, size, mtime_ns = item  # type: ignore[misc]
-            raw = encode(path)
-            count += 1
-            old = known.pop(raw, None)
-            if old is None:
-                totals["new"] += 1
-                to_read.append((fid, path))
-            elif old[0] != size or old[1] != mtime_ns:
-                totals["changed"] += 1
-                to_read.append((fid, path))
-            elif old[2]:
-                back_online.append(raw)
-            if count % 2000 == 0:
+            for raw, size, mtime_ns in found.files:
+                old = pop(raw, None)
+                if old is None:
+                    totals["new"] += 1
+                    to_read.append((fid, os.fsdecode(raw)))
+                elif old[0] != size or old[1] != mtime_ns:
+                    totals["changed"] += 1
+                    to_read.append((fid, os.fsdecode(raw)))
+                elif old[2]:
+                    back_online.append(raw)
+            count += len(found.files)
+            if count - told >= 2000:
+                told = count
                 yield ScanProgress(
                     ScanPhase.WALKING, folder, totals["files"] + count, len(to_read), 0, 0, 0
                 )

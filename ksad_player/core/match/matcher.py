@@ -313,6 +313,21 @@ class Matcher:
                     return self.w.hint_only, [Reason("artist", h, alias, self.w.hint_only, note)]
         return 0.0, []
 
+    def _credit_versions(
+        self, i: int, credits: tuple[tuple[str, tuple[str, ...]], ...]
+    ) -> set[str]:
+        """The version words of artist credits, less the part of each credit that reads as
+        this song's artist: "Mix Kyung Hoon" is Min Kyung Hoon one letter off, no remix;
+        a channel ("Piano Covers") or a bracket ("Taeyang (Remix)") still counts."""
+        out: set[str] = set()
+        for credit, found in credits:
+            _score, reasons = self._artist_score(i, parse_artists([credit]).primary, (), "")
+            rest = credit
+            for reason in reasons:
+                rest = rest.replace(reason.value, " ") if reason.value else rest
+            out.update(version_of(rest) if reasons else found)
+        return out
+
     def _is_catalog_artist(self, names: tuple[str, ...]) -> bool:
         return any(key(n) in self._artist_keys for n in names)
 
@@ -326,6 +341,7 @@ class Matcher:
         # Version words count wherever they stand: title tag (a video title too), file name.
         # Looked for only once some catalog title is in sight.
         versions: set[str] = set()
+        credits: list[tuple[str, tuple[str, ...]]] = []  # artist credits holding version words
 
         def read(r: _Reading, hits: _Hits | None = None) -> Match:
             nonlocal stem
@@ -333,14 +349,16 @@ class Matcher:
                 stem = _stem(tags.path)
                 versions.update(info.versions, version_of(title))
                 for a in tags.artists[:MAX_CREDITS]:  # a channel: "Piano Covers", "Nightcore X"
-                    versions.update(version_of(a))
+                    found = version_of(a)
+                    if found:
+                        credits.append((clip(a), found))
                 if stem:
                     vid = _VIDEO_ID_HINT.search(tags.path)
                     # "demo" in a file name is too often the folder's own word (a demo
                     # library, "01 demo.wav"); in the title tag it still counts.
                     named = version_of(strip_video_id(stem) if vid else stem)
                     versions.update(v for v in named if v != "demo")
-            return self._read(r, versions, hits)
+            return self._read(r, versions, hits, tuple(credits))
 
         best = NO_MATCH
         hits = self._hits(info)
@@ -521,7 +539,13 @@ class Matcher:
     def _any_title_hit(self, text: str) -> bool:
         return any(self._title_hits(c) for c in parse_title(text).candidates)
 
-    def _read(self, r: _Reading, versions: set[str], hits: _Hits | None = None) -> Match:
+    def _read(
+        self,
+        r: _Reading,
+        versions: set[str],
+        hits: _Hits | None = None,
+        credits: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    ) -> Match:
         hits = self._hits(r.title) if hits is None else hits
         first: set[str] = set()
         if r.title_only:  # a title alone decides only when nothing was left aside
@@ -533,7 +557,8 @@ class Matcher:
         if r.title.versions:
             versions = versions | set(r.title.versions)
         for i, (ts, alias, k, c) in hits.items():
-            cand = self._judge(i, ts, alias, k, c, key(c) in first, versions, r)
+            seen = versions | self._credit_versions(i, credits) if credits else versions
+            cand = self._judge(i, ts, alias, k, c, key(c) in first, seen, r)
             if best is None or (cand.matched, cand.score) > (best.matched, best.score):
                 best = cand
         assert best is not None
@@ -560,7 +585,8 @@ class Matcher:
                 None,
                 round(self.w.title * ts, 4),
                 (title_reason,),
-                f"{entry.id}: a {bad_versions[0]} version is not the catalog's recording",
+                f"{entry.id}: {_article(bad_versions[0])} {bad_versions[0]} version is not the "
+                "catalog's recording",
             )
         if ts < self.w.min_title:
             return Match(None, round(self.w.title * ts, 4), (title_reason,), "title too far")
@@ -593,6 +619,10 @@ class Matcher:
             else (f"same title, but {', '.join(r.names[:2]) or 'the artist'} is not {entry.credit}")
         )
         return Match(None, score, reasons, why)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _stem(path: str) -> str:

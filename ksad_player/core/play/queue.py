@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ksad_player.core.catalog import Catalog, Entry
-from ksad_player.core.match.normalize import key
 from ksad_player.core.tags import Tags
 
 ORDERS = ("shuffle", "arc")
@@ -28,6 +27,8 @@ class Item:
 
     @property
     def artist_keys(self) -> frozenset[str]:
+        from ksad_player.core.match.normalize import key  # its tables cost a rescan 14 ms
+
         return frozenset(key(a.name) for a in self.entry.artists)
 
 
