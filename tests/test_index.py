@@ -138,3 +138,61 @@ def test_catalog_change_rematches_from_stored_tags_without_reading_files(lib, ma
         assert idx.track(str(lib / "b" / "unknown.mp3")).entry_id == "nobody-something"
     for f in lib.rglob("*.*"):
         f.chmod(0o644)
+
+
+# -- the integrity check, once per change -----------------------------------------------
+@pytest.fixture
+def checks(monkeypatch):
+    """How many times opening the index ran `PRAGMA quick_check` (real SQLite, traced)."""
+    from ksad_player.core.library import index as index_mod
+
+    seen: list[str] = []
+    real_connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = real_connect(*args, **kwargs)
+        db.set_trace_callback(lambda sql: seen.append(sql) if "quick_check" in sql else None)
+        return db
+
+    monkeypatch.setattr(index_mod.sqlite3, "connect", traced)
+    return seen
+
+
+def test_an_index_nothing_touched_opens_without_reading_every_page(lib, matcher, checks):
+    with LibraryIndex() as idx:
+        drain(scan(idx, matcher, [str(lib)]))
+    assert len(checks) == 1  # a new file is checked
+    with LibraryIndex() as idx:
+        assert idx.count() == 4
+    assert len(checks) == 1  # closed cleanly by us and untouched since: no check
+    other = sqlite3.connect(default_path())  # another program writes to it
+    other.execute("UPDATE tracks SET title = 'x' WHERE rowid = 1")
+    other.commit()
+    other.close()
+    with LibraryIndex():
+        pass
+    assert len(checks) == 2
+    with LibraryIndex():  # untouched since that clean close: no check
+        held = sqlite3.connect(default_path())
+        held.execute("UPDATE tracks SET title = 'y' WHERE rowid = 1")
+        held.commit()
+        with LibraryIndex():  # written while others have it open (a -wal): checked
+            pass
+        held.close()
+    assert len(checks) == 3
+
+
+def test_damage_inside_an_index_closed_cleanly_is_found_at_the_next_open(lib, matcher):
+    with LibraryIndex() as idx:
+        drain(scan(idx, matcher, [str(lib)]))
+        pages = idx.db.execute("PRAGMA page_count").fetchone()[0]
+        size = idx.db.execute("PRAGMA page_size").fetchone()[0]
+    assert pages > 3
+    path = default_path()
+    with open(path, "r+b") as f:  # a bad sector in the tracks table: its pages, not the header
+        for page in range(2, pages):
+            f.seek(page * size + 8)
+            f.write(b"\xff" * 200)
+    with LibraryIndex() as idx:
+        assert idx.rebuilt and idx.folders() == [str(lib)]
+    assert list(path.parent.glob("library.sqlite3.broken-*"))

@@ -152,3 +152,40 @@ def test_kill_9_of_the_scan_leaves_no_process_behind(tmp_path):
     finally:
         for p in alive([*helpers, *descendants(proc.pid)]):
             os.kill(p, signal.SIGKILL)
+
+
+def test_workers_start_while_the_walk_goes_on_and_a_cancel_then_ends_them(
+    tmp_path, matcher, monkeypatch
+):
+    """Once enough files wait to be read, the workers start on a thread during the walk
+    (a cold scan no longer waits for them after it); a scan cancelled before it reads
+    anything ends them too."""
+    from ksad_player.core.library import scanner
+
+    lib = many(tmp_path, 1000, per_folder=10)
+    started: list[object] = []
+    real_init = scanner._EarlyPool.__init__
+
+    def spy(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        started.append(self)
+
+    monkeypatch.setattr(scanner._EarlyPool, "__init__", spy)
+    with LibraryIndex() as idx:
+        summary, _ = drain(scan(idx, matcher, [str(lib)], workers=2))
+        assert started and started[0].taken and started[0].pool is not None
+        assert (summary.files, summary.new, summary.matched) == (1000, 1000, 1000)
+    assert not workers_of(os.getpid())
+
+    cancel = threading.Event()
+
+    def cancel_once_started(self, *args, **kwargs):
+        spy(self, *args, **kwargs)
+        cancel.set()  # the walk stops at its next folder, before any file is read
+
+    monkeypatch.setattr(scanner._EarlyPool, "__init__", cancel_once_started)
+    started.clear()
+    with LibraryIndex(tmp_path / "other.sqlite3") as idx:
+        summary, _ = drain(scan(idx, matcher, [str(lib)], workers=2, cancel=cancel))
+        assert summary.cancelled and idx.count() == 0
+    assert started and not workers_of(os.getpid())  # started, then ended: none left

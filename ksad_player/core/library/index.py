@@ -112,13 +112,18 @@ _TAG_COLUMNS = (
 )
 
 
+# One encoder for every row: json.dumps with an option builds a new one per call, which
+# was a fifth of what making a row cost (a scan makes one per file).
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _tag_values(t: Tags | None) -> tuple[Any, ...]:
     if t is None:
         return (None,) * 15
     return (
-        t.format, t.title, json.dumps(t.artists, ensure_ascii=False), t.album, t.albumartist,
+        t.format, t.title, _to_json(t.artists), t.album, t.albumartist,
         t.tracknumber, t.duration, int(t.has_cover), int(t.lossless), t.bitrate,
-        t.title_source, t.artist_source, json.dumps(t.folder_artists, ensure_ascii=False),
+        t.title_source, t.artist_source, _to_json(t.folder_artists) if t.folder_artists else "[]",
         int(t.repaired), t.warning,
     )  # fmt: skip
 
@@ -142,12 +147,11 @@ def _tags_from(path: str, row: sqlite3.Row | tuple[Any, ...]) -> Tags | None:
 def _reasons_json(m: Match | None) -> str | None:
     if m is None:
         return None
-    return json.dumps(
+    return _to_json(
         {
             "verdict": m.verdict,
             "reasons": [[r.field, r.value, r.alias, r.score, r.note] for r in m.reasons],
-        },
-        ensure_ascii=False,
+        }
     )
 
 

@@ -100,11 +100,12 @@ class Scanned(NamedTuple):
     matched: bool
 
 
-def _read_and_match(path: str, matcher: Matcher) -> Scanned | None:
+def _read_and_match(path: str, matcher: Matcher, *, timed: bool = True) -> Scanned | None:
+    """Read and match one file; `timed=False` in a worker, whose time the scan bounds."""
     from ksad_player.core.tags.reader import read_tags
 
     try:
-        r = read_tags(path, scan=True)
+        r = read_tags(path, scan=True, timed=timed)
     except MemoryError:
         r = ReadResult(path, error=TOO_BIG)
     if r.tags is None:
@@ -156,7 +157,7 @@ def _worker(
         last = time.monotonic()
         for i, path in work:
             current.value = i
-            done.append((i, _read_and_match(path, matcher)))
+            done.append((i, _read_and_match(path, matcher, timed=False)))
             now = time.monotonic()
             if len(done) >= SEND_EVERY or now - last > 0.05:  # fewer, larger messages
                 conn.send(done)
@@ -245,6 +246,38 @@ class _Pool:
         for slot in self.slots:
             slot.proc.join(max(0.0, deadline - time.monotonic()))
             self._stop(slot)
+
+
+class _EarlyPool:
+    """Workers started on a thread while the walk goes on: starting the fork server and
+    its imports takes a few hundred milliseconds that a cold scan otherwise waits out."""
+
+    def __init__(self, n: int, matcher: Matcher, seconds: float) -> None:
+        self.pool: _Pool | None = None
+        self.taken = False
+
+        def start() -> None:
+            with contextlib.suppress(OSError, ValueError):  # none: read in this process
+                self.pool = _Pool(n, matcher, seconds, WORKER_MEMORY)
+
+        self.thread = threading.Thread(target=start, name="ksad-pool-start", daemon=True)
+        self.thread.start()
+
+    def take(self) -> _Pool | None:
+        self.thread.join()
+        self.taken = True
+        return self.pool
+
+    def discard(self) -> None:
+        """Not used after all (a cancel, or too few files): end the workers."""
+        if not self.taken:
+            pool = self.take()
+            if pool is not None:
+                pool.close(graceful=False)
+
+
+def _workers(workers: int | None) -> int:
+    return workers if workers is not None else (os.cpu_count() or 1)
 
 
 def _read_pooled(
@@ -338,8 +371,29 @@ def scan(
     file_seconds: float = FILE_SECONDS,
 ) -> Generator[ScanEvent, None, ScanSummary]:
     """Bring the index up to date with the folders (default: all library folders)."""
+    early: list[_EarlyPool] = []  # workers started during the walk, once enough files wait
+    try:
+        return (
+            yield from _scan(
+                index, matcher, folders, workers, cancel or threading.Event(), file_seconds, early
+            )
+        )
+    finally:
+        for pool in early:
+            pool.discard()
+
+
+def _scan(
+    index: LibraryIndex,
+    matcher: Matcher,
+    folders: Sequence[str] | None,
+    workers: int | None,
+    cancel: threading.Event,
+    file_seconds: float,
+    early: list[_EarlyPool],
+) -> Generator[ScanEvent, None, ScanSummary]:
     started = time.perf_counter()
-    cancel = cancel or threading.Event()
+    n_workers = _workers(workers)
     problems: list[ScanProblem] = []
     rematched = index.sync_catalog(matcher)
     folders = [os.path.abspath(f) for f in (folders or index.folders())]
@@ -387,6 +441,8 @@ def scan(
                 elif old[2]:
                     back_online.append(raw)
             count += len(found.files)
+            if not early and n_workers > 1 and len(to_read) >= IN_PROCESS_BELOW:
+                early.append(_EarlyPool(n_workers, matcher, file_seconds))
             if count - told >= 2000:
                 told = count
                 yield ScanProgress(
@@ -405,7 +461,8 @@ def scan(
 
     read = matched = errors = 0
     if to_read and not cancel.is_set():
-        for batch in _read_all(to_read, matcher, workers, cancel, file_seconds):
+        pool = early[0] if early else None
+        for batch in _read_all(to_read, matcher, n_workers, cancel, file_seconds, pool):
             by_folder: dict[int, list[tuple[Any, ...]]] = {}
             for fid, result, _path in batch:
                 read += 1
@@ -469,20 +526,22 @@ def _read_guarded(
 def _read_all(
     to_read: list[tuple[int, str]],
     matcher: Matcher,
-    workers: int | None,
+    workers: int,
     cancel: threading.Event,
     file_seconds: float = FILE_SECONDS,
+    early: _EarlyPool | None = None,
 ) -> Iterator[list[tuple[int, Scanned | None, str]]]:
     """Batches of (folder id, result or None if vanished, path), as they are read."""
     paths = [p for _, p in to_read]
     fids = [f for f, _ in to_read]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
     done = [False] * len(paths)
     if workers > 1 and len(paths) >= IN_PROCESS_BELOW:
-        try:
-            pool: _Pool | None = _Pool(workers, matcher, file_seconds, WORKER_MEMORY)
-        except (OSError, ValueError):
-            pool = None  # no processes here: read them in this one
+        pool: _Pool | None = None
+        if early is not None:
+            pool = early.take()
+        else:
+            with contextlib.suppress(OSError, ValueError):  # none: read them in this one
+                pool = _Pool(workers, matcher, file_seconds, WORKER_MEMORY)
         if pool is not None:
             try:
                 for results in _read_pooled(list(enumerate(paths)), pool, cancel):

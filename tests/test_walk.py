@@ -1,0 +1,174 @@
+"""The library walk: the split walk (a forked child takes part of the tree) must find
+exactly what the plain walk finds, on trees with links, loops, odd names and unreadable
+folders, and must leave no process behind however it ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from ksad_player.core.library import walk
+from ksad_player.core.library.walk import walk_folders, walk_split
+
+
+def _tree(root: Path, folders: int = 12) -> Path:
+    """Artist/album folders with audio and non-audio files, names in Hangul, in odd
+    bytes and in upper case, loose files at the top, a link loop and empty folders."""
+    lib = root / "lib"
+    for a in range(folders):
+        for b in range(a % 3 + 1):
+            album = lib / f"Artist {a}" / f"앨범 {b}"
+            album.mkdir(parents=True)
+            for t in range(a % 4 + 1):
+                (album / f"{t:02d} 노래 {t}.mp3").write_bytes(b"x" * (a + t))
+            (album / "cover.jpg").write_bytes(b"jpg")
+            (album / "TRACK.FLAC").write_bytes(b"f")
+    (lib / "loose.ogg").write_bytes(b"o")
+    (lib / "Empty").mkdir()
+    odd = os.fsencode(lib / "Artist 1") + b"/caf\xe9 \xff.opus"
+    with open(odd, "wb") as f:
+        f.write(b"odd")
+    os.symlink(lib, lib / "Artist 2" / "loop")  # back to the top: must end
+    return lib
+
+
+def _files(found: list[walk.Found]) -> list[tuple[bytes, int, int]]:
+    return sorted(f for item in found for f in item.files)
+
+
+@pytest.fixture
+def split_allowed(monkeypatch):
+    """Fork even if another test left a thread running in this process."""
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(walk, "_split_ok", lambda: True)
+    monkeypatch.setattr(walk.os, "fork", counting_fork)
+    return forks
+
+
+def _no_child_left(pids: list[int]) -> None:
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_split_walk_finds_what_the_plain_walk_finds(tmp_path, split_allowed):
+    lib = os.fsencode(_tree(tmp_path))
+    plain = list(walk_folders(lib, ordered=False))
+    split = list(walk_split(lib))
+    assert split_allowed, "the walk was not split: the test would prove nothing"
+    assert _files(split) == _files(plain) and len(_files(plain)) > 40
+    idents = [f.ident for f in split]
+    assert len(idents) == len(set(idents)), "a folder came out twice"
+    assert {f.ident for f in split} == {f.ident for f in plain}
+    _no_child_left(split_allowed)
+
+
+def test_a_folder_linked_from_both_halves_comes_out_once(tmp_path, split_allowed):
+    lib = _tree(tmp_path)
+    # Links from every top folder to one album: whichever side gets there first keeps it.
+    target = lib / "Artist 5" / "앨범 0"
+    for a in range(12):
+        os.symlink(target, lib / f"Artist {a}" / "same album")
+    split = list(walk_split(os.fsencode(lib)))
+    idents = [f.ident for f in split]
+    assert len(idents) == len(set(idents))
+    album_id = (os.stat(target).st_dev, os.stat(target).st_ino)
+    assert album_id in idents
+    # The album's own files come out exactly once, under one of its paths.
+    album_files = [
+        os.path.basename(f[0]) for item in split if item.ident == album_id for f in item.files
+    ]
+    assert sorted(album_files) == sorted(
+        os.fsencode(p.name) for p in target.iterdir() if p.suffix != ".jpg"
+    )
+
+
+_WALK_IN_A_CHILD = """
+import json, os, sys
+from ksad_player.core.library import walk
+walk._split_ok = lambda: True
+found = list(walk.walk_split(os.fsencode(sys.argv[1])))
+print(json.dumps({"skipped": sorted(s.path for f in found for s in f.skipped),
+                  "files": sum(len(f.files) for f in found)}))
+"""
+
+
+def test_an_unreadable_folder_is_skipped_on_either_side(tmp_path):
+    lib = _tree(tmp_path)
+    everything = len(_files(list(walk_folders(os.fsencode(lib)))))
+    locked = [lib / "Artist 3" / "앨범 0", lib / "Artist 4" / "앨범 0"]
+    lost = sum(len([p for p in d.iterdir() if p.suffix != ".jpg"]) for d in locked)
+    for d in locked:
+        d.chmod(0)
+    try:  # root reads any folder: take that power away, as CI runs as root
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+        r = subprocess.run(
+            [*(prefix if os.geteuid() == 0 else []), sys.executable, "-c", _WALK_IN_A_CHILD, str(lib)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    finally:
+        for d in locked:
+            d.chmod(0o755)
+    out = json.loads(r.stdout)
+    assert out["skipped"] == sorted(str(d) for d in locked)
+    assert out["files"] == everything - lost
+
+
+def test_if_the_child_dies_this_process_walks_its_share(tmp_path, split_allowed, monkeypatch):
+    lib = os.fsencode(_tree(tmp_path))
+    monkeypatch.setattr(walk, "_send", lambda fd, entries: os._exit(3))  # dies in the child
+    split = list(walk_split(lib))
+    assert split_allowed
+    assert _files(split) == _files(list(walk_folders(lib, ordered=False)))
+    _no_child_left(split_allowed)
+
+
+def test_stopping_early_ends_the_child(tmp_path, split_allowed):
+    lib = os.fsencode(_tree(tmp_path, folders=40))
+    cancel = threading.Event()
+    gen = walk_split(lib, cancel=cancel)
+    next(gen)
+    cancel.set()
+    list(gen)  # ends without waiting for the child's share
+    gen.close()
+    assert split_allowed
+    _no_child_left(split_allowed)
+    gen = walk_split(lib)
+    next(gen)
+    gen.close()  # a consumer that just stops iterating
+    _no_child_left(split_allowed)
+
+
+def test_no_split_with_other_threads_or_a_small_tree(tmp_path, monkeypatch):
+    forks = []
+    monkeypatch.setattr(walk.os, "fork", lambda: forks.append(1) or os.getpid())
+    small = tmp_path / "small"
+    (small / "a").mkdir(parents=True)
+    (small / "a" / "x.mp3").write_bytes(b"x")
+    assert _files(list(walk_split(os.fsencode(small)))) == _files(
+        list(walk_folders(os.fsencode(small)))
+    )
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait)
+    helper.start()
+    try:
+        lib = os.fsencode(_tree(tmp_path))
+        assert _files(list(walk_split(lib))) == _files(list(walk_folders(lib)))
+    finally:
+        stop.set()
+        helper.join()
+    assert forks == []
