@@ -753,6 +753,10 @@ class LibraryIndex:
             out[path] = (size, mtime_ns, offline)
         return out
 
+    def has_tracks(self, folder_id: int) -> bool:
+        row = self.db.execute("SELECT 1 FROM tracks WHERE folder_id = ? LIMIT 1", (folder_id,))
+        return row.fetchone() is not None
+
     def write_rows(self, folder_id: int, rows: Iterable[tuple[Any, ...]]) -> None:
         """Store rows made by `track_row` (the scan's workers make them, off this process)."""
         self.db.executemany(

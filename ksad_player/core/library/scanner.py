@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ksad_player.core.library.index import LibraryIndex, catalog_fingerprint, track_row
-from ksad_player.core.library.walk import walk_split
+from ksad_player.core.library.walk import walk_folders, walk_split
 from ksad_player.core.tags import TOO_LONG, ReadResult
 
 if TYPE_CHECKING:  # imported where files are read: a rescan that reads none skips them
@@ -420,9 +420,13 @@ def _scan(
         skipped: list[bytes] = []
         count = told = 0
         pop = known.pop
-        for found in walk_split(
-            os.fsencode(folder), seen_dirs, cancel=cancel, meanwhile=load_known
-        ):
+        raw_folder = os.fsencode(folder)
+        if index.has_tracks(fid):
+            walked = walk_split(raw_folder, seen_dirs, cancel=cancel, meanwhile=load_known)
+        else:  # new to the index, so every file will be read: the walk stays in this
+            # process, leaving the other core to the workers starting (bench/scan.py, cold)
+            walked = walk_folders(raw_folder, seen_dirs, ordered=False)
+        for found in walked:
             if cancel.is_set():
                 break
             for item in found.skipped:
