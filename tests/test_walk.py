@@ -172,3 +172,39 @@ def test_no_split_with_other_threads_or_a_small_tree(tmp_path, monkeypatch):
         stop.set()
         helper.join()
     assert forks == []
+
+
+def test_a_library_folder_inside_another_is_walked_as_one_process_walks_it(tmp_path, split_allowed):
+    lib = _tree(tmp_path)
+    inner = os.fsencode(lib / "Artist 11")
+    for n in range(6):  # enough folders inside it to be split
+        (lib / "Artist 11" / f"extra {n}").mkdir()
+        (lib / "Artist 11" / f"extra {n}" / "x.mp3").write_bytes(b"x")
+    seen_plain: set = set()
+    list(walk_folders(os.fsencode(lib), seen_plain, ordered=False))
+    plain = _files(list(walk_folders(inner, set(seen_plain), ordered=False)))
+    seen_split: set = set()
+    list(walk_folders(os.fsencode(lib), seen_split, ordered=False))
+    split = _files(list(walk_split(inner, set(seen_split))))
+    assert split == plain
+    assert not split_allowed  # nested: no second process for what was walked already
+
+
+def test_the_child_holds_no_file_of_the_parent(tmp_path, split_allowed, monkeypatch):
+    """A parent killed mid-walk must not leave its index locks held by the child."""
+    lib = os.fsencode(_tree(tmp_path))
+    lock = open(tmp_path / "held.lock", "w")  # noqa: SIM115 - held across the walk
+    report = tmp_path / "child-saw"
+    real_send = walk._send
+
+    def spy(fd, entries):  # runs in the child: it says what it holds in a file
+        held = sorted(int(n) for n in os.listdir("/proc/self/fd"))
+        report.write_text(json.dumps({"lock": lock.fileno() in held, "pipe": fd in held}))
+        real_send(fd, entries)
+
+    monkeypatch.setattr(walk, "_send", spy)
+    found = list(walk_split(lib))
+    lock.close()
+    assert split_allowed and _files(found) == _files(list(walk_folders(lib)))
+    assert json.loads(report.read_text()) == {"lock": False, "pipe": True}
+    _no_child_left(split_allowed)

@@ -168,7 +168,8 @@ def walk_split(
             ]
     except OSError:
         subdirs = []
-    if len(subdirs) < min_folders or not _split_ok():
+    nested = any(ident in seen for _p, ident in subdirs)  # a library folder inside another
+    if len(subdirs) < min_folders or nested or not _split_ok():
         meanwhile()
         yield from walk_folders(top, seen, ordered=False)
         return
@@ -183,7 +184,11 @@ def walk_split(
     if pid == 0:  # the child: walk its share, send it, end without running any cleanup
         code = 1
         try:
-            os.close(r)
+            # Only the pipe is kept: the index's locks and database stay the parent's alone,
+            # even if the parent is killed while this walk goes on.
+            os.close(r)  # else, with the parent gone, a full pipe would block this forever
+            os.closerange(3, w)
+            os.closerange(w + 1, os.sysconf("SC_OPEN_MAX"))
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
             out: list[Any] = []
             for path, _ident in theirs:
@@ -206,7 +211,6 @@ def walk_split(
         nonlocal got
         for folder, files, skipped, ident in frames.read(timeout):
             got += 1
-            ident = tuple(ident)
             if ident in seen and ident not in theirs_idents:
                 continue  # this side walked it already, by another path
             seen.add(ident)
