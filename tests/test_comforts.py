@@ -133,3 +133,15 @@ def test_the_demo_lives_in_the_data_dir_and_comes_back_when_cleaned(isolated_xdg
     clip = folder / "03 demo.wav"
     clip.unlink()
     assert make_demo(seconds=0.2) == folder and clip.is_file()
+
+
+def test_gentle_listening_can_be_tried_on_the_demo(isolated_xdg, tmp_path):
+    s = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    s.scan_now(ScanRequest(demo=True))
+    noted = {e.id for e in s.catalog.entries if e.content_note}
+    in_demo = {t.entry_id for t in s.tracks() if t.entry_id} & noted
+    assert in_demo, "no demo song has a content note"
+    mood = s.catalog.entry(sorted(in_demo)[0]).moods[0]
+    assert {i.entry.id for i in s.queue_for(mood)} & in_demo
+    s.gentle = True
+    assert not {i.entry.id for i in s.queue_for(mood)} & in_demo

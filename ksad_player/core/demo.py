@@ -1,5 +1,6 @@
 """A demo library for people without the songs: short synthesized clips, a different soft
-melody each, tagged as a dozen catalog songs spread over every mood."""
+melody each, tagged as thirteen catalog songs spread over every mood (one with a content
+note, so that gentle listening can be tried too)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ SONGS = [
     ("girls-generation-sailing", "그 여름 (0805)", "소녀시대"),
     ("lee-hi-breathe", "Breathe", "LEE HI"),
     ("chani-starlight", "Starlight", "Chani (SF9)"),
+    ("jonghyun-let-me-out", "놓아줘 (Let Me Out)", "종현"),  # has a content note
 ]
 _SCALE = [0, 2, 4, 7, 9, 12, 14, 16]  # a major pentatonic: soft, never harsh
 
@@ -75,5 +77,5 @@ def make_demo(target: Path | None = None, seconds: float = 6.0) -> Path:
             w.setframerate(RATE)
             w.writeframes(melody(n, seconds).tobytes())
         write_tags(path, TagSpec(title, (artist,), ALBUM, "ksad-player", n))
-    done.write_text("12")
+    done.write_text(str(len(SONGS)))
     return folder
