@@ -268,7 +268,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    with _open_library(_session(args)).index as idx:
+    session = _session(args)
+    with _open_library(session).index as idx:
+        for folder in args.remove or ():
+            try:
+                n = session.remove_folder(folder)
+            except KeyError:
+                print(
+                    f"ksad-player: error: {for_terminal(folder)}: not a library folder",
+                    file=sys.stderr,
+                )
+                return 2
+            print(f"removed {for_terminal(os.path.abspath(folder))} from the library: "
+                  f"{n:,} file{'' if n == 1 else 's'} forgotten (nothing deleted from the disk)")  # fmt: skip
         infos = idx.folder_info()
         if not infos:
             print("No library folders yet. Add one: ksad-player scan FOLDER")
@@ -311,6 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     lb = sub.add_parser("library", help="list the library folders and their counts")
     lb.add_argument("--index", help=index_help)
+    lb.add_argument(
+        "--remove", metavar="FOLDER", action="append",
+        help="take a folder out of the library first (its files stay on the disk)",
+    )  # fmt: skip
     lb.set_defaults(func=cmd_library)
 
     m = sub.add_parser("match", help="say which catalog song each audio file is")

@@ -310,3 +310,17 @@ def test_library_counts_agree_with_match_once_links_are_made(library, tmp_path):
     listing = cli("library", "--index", str(index)).stdout
     assert f"{library}  8 files, {matched} matched" in listing
     assert f"total: 8 files, {matched} matched, 3 manual links" in listing
+
+
+def test_library_remove_forgets_a_folder_and_says_so(library, tmp_path):
+    other = tmp_path / "other.sqlite3"
+    assert (
+        cli("scan", str(library / "A"), str(library / "B"), "--index", str(other)).returncode == 0
+    )
+    r = cli("library", "--remove", str(library / "A"), "--index", str(other))
+    assert r.returncode == 0, r.stderr
+    assert "3 files forgotten (nothing deleted from the disk)" in r.stdout
+    assert str(library / "A") + "  " not in r.stdout and str(library / "B") in r.stdout
+    assert (library / "A" / "eyes.mp3").is_file()
+    bad = cli("library", "--remove", str(library / "nope"), "--index", str(other))
+    assert bad.returncode == 2 and "not a library folder" in bad.stderr

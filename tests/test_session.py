@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,11 @@ def test_front_ends_build_no_core_of_their_own():
     drive it. (Reading the source: a call anywhere counts.)"""
     builders = {"Matcher", "LibraryIndex", "load", "load_file"}
     offenders = []
-    for path in [PACKAGE / "cli.py", *(PACKAGE / "ui").rglob("*.py"), *(PACKAGE / "desktop").rglob("*.py")]:
+    for path in [
+        PACKAGE / "cli.py",
+        *(PACKAGE / "ui").rglob("*.py"),
+        *(PACKAGE / "desktop").rglob("*.py"),
+    ]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
                 f = node.func
@@ -87,7 +92,9 @@ def test_a_second_scan_waits_its_turn_and_cancel_drops_the_waiting(library, tmp_
 def test_a_failed_scan_is_reported_in_words_and_frees_the_queue(tmp_path):
     session = Session(index_path=tmp_path / "idx.sqlite3")
     messages: list[object] = []
-    session.listeners.append(lambda e: messages.append(e.payload) if e.kind is SessionChange.SCAN_FAILED else None)
+    session.listeners.append(
+        lambda e: messages.append(e.payload) if e.kind is SessionChange.SCAN_FAILED else None
+    )
     session.request_scan(ScanRequest())
     assert session.finish_scan("the disk went away") is None
     assert messages == ["the disk went away"] and not session.scanning
@@ -117,9 +124,7 @@ def test_pressing_a_mood_loads_the_player_and_tells_everyone(library, tmp_path):
 def test_a_mood_with_no_songs_loads_nothing(library, tmp_path):
     session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
     session.scan_now(ScanRequest((str(library),)))
-    empty = next(
-        m.id for m in session.catalog.moods if session.mood_counts().get(m.id, 0) == 0
-    )
+    empty = next(m.id for m in session.catalog.moods if session.mood_counts().get(m.id, 0) == 0)
     assert session.play_mood(empty) == 0
     assert session.player.queue == [] and session.current_mood is None
 
@@ -211,7 +216,8 @@ def test_scan_workers_match_with_the_sessions_weights(library, tmp_path, monkeyp
 
     monkeypatch.setattr(scanner, "IN_PROCESS_BELOW", 1)  # use worker processes even for 3 files
     strict = Session(
-        index_path=tmp_path / "strict.sqlite3", weights=MatchWeights(min_title=1.01, title_only=1.01)
+        index_path=tmp_path / "strict.sqlite3",
+        weights=MatchWeights(min_title=1.01, title_only=1.01),
     )
     assert strict.scan_now(ScanRequest((str(library),))).matched == 0
     usual = Session(index_path=tmp_path / "usual.sqlite3")
@@ -241,3 +247,27 @@ def test_previous_after_a_while_restarts_the_song_and_says_so(library, tmp_path)
     session.previous()
     assert session.backend.position_ms() == 0 and session.player.state.index == 0
     assert heard == [(SessionChange.SEEKED, 0)]  # MPRIS sends Seeked for the jump
+
+
+def test_a_removed_folder_leaves_the_library_and_the_queue_but_not_the_disk(library, tmp_path):
+    session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    a, b = str(library / "a"), str(library / "b")
+    session.scan_now(ScanRequest((a, b)))
+    stay = str(library / "a" / "stay.mp3")
+    session.never(str(library / "b" / "other.ogg"))  # a link: the user's word, kept
+    session.play_mood("heartbreak")
+    assert stay in [i.path for i in session.player.queue]
+    kinds = _heard(session)
+    assert session.remove_folder(a) == 2
+    assert SessionChange.LIBRARY in kinds
+    assert session.index.folders() == [b] and session.index.count() == 1
+    assert stay not in [i.path for i in session.player.queue]
+    assert (library / "a" / "stay.mp3").is_file()  # only the library forgot it
+    assert session.index.links()  # the link under b is still there
+    mirror = json.loads(session.index.state_path.read_text())
+    assert mirror["folders"] == [b]
+    with pytest.raises(KeyError):
+        session.remove_folder(str(library / "nowhere"))
+    session.request_scan(ScanRequest((b,)))  # a scan under way: not while it may walk it
+    with pytest.raises(RuntimeError):
+        session.remove_folder(b)

@@ -240,6 +240,22 @@ class Session:
 
         return identify_paths(paths, self.matcher, warn)
 
+    def remove_folder(self, folder: str) -> int:
+        """Take a folder out of the library: its files leave the index (not the disk) and
+        the queue. Refused while a scan runs, which may be walking it."""
+        if self.scanning:
+            raise RuntimeError("a scan is running; remove the folder when it has finished")
+        forgotten = self.index.remove_folder(folder)
+        root = os.path.abspath(folder).rstrip(os.sep) + os.sep
+        if "player" in self.__dict__:  # a player made already (the CLI has none)
+            gone = [n for n, i in enumerate(self.player.queue) if i.path.startswith(root)]
+            if self.player.state.index in gone:
+                self.player.stop()  # not on to a next song that may be leaving too
+            for n in reversed(gone):
+                self.player.remove(n)
+        self._tell(SessionChange.LIBRARY)
+        return forgotten
+
     def link(self, path: str, entry_id: str) -> None:
         """The user says: this file is that song (outlives rescans and rebuilds)."""
         self.index.link(path, entry_id)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ksad_player.core import paths
 from ksad_player.core.catalog import Catalog
+from ksad_player.core.display import display_path
 from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange
@@ -40,7 +42,7 @@ from ksad_player.ui import choices, drops, menus, playlists, status
 from ksad_player.ui import help as help_dialogs
 from ksad_player.ui.bridge import PlaybackBridge
 from ksad_player.ui.library_panel import LibraryPanel
-from ksad_player.ui.now_playing import ListenPanel
+from ksad_player.ui.now_playing import ListenPanel, home_path
 from ksad_player.ui.scan_controller import ScanController, scan_widgets
 from ksad_player.ui.settings import WindowSettings
 from ksad_player.ui.sleep import SleepControls
@@ -332,6 +334,30 @@ class MainWindow(QMainWindow):
             self.settings.setValue("library/last-folder", folder)
             self.settings.sync()
             self.add_paths([folder])
+
+    def remove_folder_dialog(self) -> None:
+        """Take a folder out of the library: its files leave the index, not the disk."""
+        folders = self.session.index.folders()
+        if not folders:
+            self.say("There is no library folder to remove.")
+            return
+        if self.session.scanning:
+            self.say("A scan is running: remove the folder when it has finished.")
+            return
+        shown = [home_path(display_path(f)) for f in folders]
+        choice, ok = QInputDialog.getItem(
+            self, "Remove a folder from the library",
+            "The folder's files stay on the disk; they just leave the library.",
+            shown, 0, False,
+        )  # fmt: skip
+        if not ok or choice not in shown:
+            return
+        folder = folders[shown.index(choice)]
+        n = self.session.remove_folder(folder)
+        self.say(
+            f"Removed {shown[folders.index(folder)]} from the library "
+            f"({n:,} file{'' if n == 1 else 's'}); nothing was deleted from the disk."
+        )
 
     # -- playlists (ui/playlists.py) ------------------------------------------------------
     def open_playlist(self, path: str) -> int:

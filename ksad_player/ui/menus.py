@@ -52,6 +52,7 @@ def build(w: MainWindow) -> None:
     bar = w.menuBar()
     lib = bar.addMenu("&Library")
     action(w, lib, "Add folder…", w.add_folder_dialog, "Ctrl+O")
+    action(w, lib, "Remove folder from library…", w.remove_folder_dialog)
     action(w, lib, "Open playlist…", lambda: playlists.open_dialog(w), "Ctrl+Shift+O")
     action(w, lib, "Add the demo library", w.demo_requested.emit)
     action(w, lib, "Rescan all folders", lambda: w.scan([]))

@@ -329,3 +329,37 @@ def test_the_window_paints_before_it_reads_the_library(qtbot, null_backend, make
     assert at_paint and at_paint[0] == (False, False, 1)
     assert mood(window, "heartbreak").text().endswith("1")  # and filled right after
     window.close()
+
+
+def test_a_folder_can_be_removed_from_the_library_menu(qtbot, open_window, null_backend, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    window = open_window(null_backend)
+    _library(qtbot, window, tmp_path, songs=DEMO_LIKE[:3])
+    make_clip(tmp_path / "keep" / "x.wav", 0.5, "Wasted", "Younha")
+    window.add_paths([str(tmp_path / "keep")])
+    wait_scanned(qtbot, window)
+    entry = next(
+        a for a in window.menuBar().actions()[0].menu().actions()
+        if a.text() == "Remove folder from library…"
+    )  # fmt: skip
+    offered: list[list[str]] = []
+
+    def choose() -> None:  # the real dialog, answered as a user would
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        offered.append(dialog.comboBoxItems())
+        dialog.setTextValue(next(i for i in dialog.comboBoxItems() if i.endswith("lib")))
+        dialog.accept()
+
+    QTimer.singleShot(0, choose)
+    entry.trigger()
+    assert len(offered[0]) == 2
+    assert window.session.index.folders() == [str(tmp_path / "keep")]
+    assert (
+        "Removed" in window.status_text.text()
+        and "nothing was deleted" in window.status_text.text()
+    )
+    qtbot.waitUntil(lambda: mood(window, "loneliness").text().endswith("0"), timeout=3000)
+    assert (tmp_path / "lib" / "00.wav").is_file()

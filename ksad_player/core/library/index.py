@@ -721,6 +721,20 @@ class LibraryIndex:
         self._export_state()
         return self.folder_id(path)
 
+    def remove_folder(self, folder: str | os.PathLike[str]) -> int:
+        """Forget a library folder and the files the index holds under it (the files
+        themselves are not touched; the user's links stay, for if it comes back). Returns
+        how many files were forgotten; KeyError when it is no library folder."""
+        fid = self.folder_id(os.path.abspath(os.fspath(folder)))
+        with self.transaction():
+            forgotten = self.db.execute(
+                "SELECT COUNT(*) FROM tracks WHERE folder_id = ?", (fid,)
+            ).fetchone()[0]
+            self.db.execute("DELETE FROM tracks WHERE folder_id = ?", (fid,))
+            self.db.execute("DELETE FROM folders WHERE id = ?", (fid,))
+        self._export_state()
+        return int(forgotten)
+
     def folder_id(self, folder: str) -> int:
         row = self.db.execute("SELECT id FROM folders WHERE path = ?", (_b(folder),)).fetchone()
         if row is None:
