@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +26,14 @@ from ksad_player.core.library.index import Track
 from ksad_player.core.session import Session
 from ksad_player.ui.models import ENTRY_ROLE, LINKED_ROLE, PATH_ROLE, library_models
 from ksad_player.ui.widgets import plain_label
+
+
+class _MiddleElide(QStyledItemDelegate):
+    """A path cut in its middle keeps both the folder it starts with and the file name."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class LibraryPanel(QWidget):
@@ -60,6 +70,8 @@ class LibraryPanel(QWidget):
         self.entries_view.setAccessibleName("Catalog songs")
         self.entries_view.setModel(self.entry_proxy)
         self.entries_view.setUniformRowHeights(True)
+        self.entries_view.viewport().installEventFilter(self)  # columns follow its width
+        self.entries_view.setItemDelegateForColumn(3, _MiddleElide(self.entries_view))
         self.unmatched_proxy = QSortFilterProxyModel(self)
         self.unmatched_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.unmatched_view = QListView()
@@ -112,6 +124,30 @@ class LibraryPanel(QWidget):
         self.entry_proxy.setFilterFixedString(text)
         if text:
             self.entries_view.expandAll()  # the groups holding hits open up
+        self._span_groups()
+
+    def _span_groups(self) -> None:
+        """A group's title ("Heartbreaking music videos  (3/10)") runs across the row:
+        sized with the songs, a long one pushed the File column out of the window."""
+        root = QModelIndex()
+        for row in range(self.entry_proxy.rowCount(root)):
+            self.entries_view.setFirstColumnSpanned(row, root, True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.entries_view.viewport():
+            self._size_columns()
+        return False
+
+    def _size_columns(self) -> None:
+        """Song takes the room left; Artist, Status and File get a fifth each and elide
+        (their tooltips hold the whole text). No sideways scrolling at any width."""
+        header = self.entries_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        share = max(self.entries_view.viewport().width(), 300) // 5
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, share)
 
     def refresh(self, tracks: list[Track]) -> None:
         """Redraw both lists from the index's tracks (read once by the window)."""
@@ -127,7 +163,8 @@ class LibraryPanel(QWidget):
         self.unmatched_proxy.setSourceModel(unmatched)
         self.entries_view.expandAll()
         self.entries_view.setColumnHidden(4, True)  # aliases: searched, not shown
-        self.entries_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self._span_groups()
+        self._size_columns()
 
     def focus_search(self) -> None:
         self.search.setFocus()

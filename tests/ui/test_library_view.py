@@ -198,7 +198,9 @@ def test_emitting_booleans_keeps_their_references(qtbot):
     assert sys.getrefcount(False) >= before[1] - 20
 
 
-def test_a_line_break_in_a_tag_is_one_row_with_a_visible_escape(qtbot, open_window, null_backend, make_track, tmp_path):
+def test_a_line_break_in_a_tag_is_one_row_with_a_visible_escape(
+    qtbot, open_window, null_backend, make_track, tmp_path
+):
     from tests.ui.test_window import drop, wait_scanned
 
     make_track("mp3", "odd/x.mp3", title="Weird\x1b[31m Name\nTwo", artists=["Ghost"])
@@ -208,3 +210,31 @@ def test_a_line_break_in_a_tag_is_one_row_with_a_visible_escape(qtbot, open_wind
     model = window.findChild(QListView, "library-unmatched").model()
     rows = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert rows == ["Weird\\x1b[31m Name\\nTwo — Ghost"]
+
+
+@pytest.mark.parametrize("size", [(1000, 680), (640, 480), (1920, 1080)])
+def test_every_column_fits_without_sideways_scrolling(qtbot, open_window, null_backend, size):
+    """By source list the long group titles once pushed the File column out of sight."""
+    from ksad_player.core.session import ScanRequest
+
+    window = open_window(null_backend)
+    window.resize(*size)
+    window.session.scan_now(ScanRequest(demo=True))
+    window.tabs.setCurrentIndex(1)
+    window.findChild(QComboBox, "group-by").setCurrentIndex(1)  # by source list
+    tree = window.findChild(QTreeView, "library-entries")
+    qtbot.waitUntil(lambda: tree.model().rowCount() >= 3, timeout=3000)
+    qtbot.wait(50)
+    header = tree.header()
+    right = header.sectionViewportPosition(3) + header.sectionSize(3)
+    assert right <= tree.viewport().width() + 1
+    assert not tree.horizontalScrollBar().isVisible()
+    assert min(header.sectionSize(c) for c in range(4)) >= 40  # none squeezed to nothing
+    group = tree.model().index(0, 0)
+    assert tree.isFirstColumnSpanned(0, QModelIndex()) and "(" in group.data()
+    path_cell = next(
+        tree.model().index(r, 3, group)
+        for r in range(tree.model().rowCount(group))
+        if tree.model().index(r, 3, group).data()
+    )
+    assert path_cell.data() in path_cell.data(Qt.ItemDataRole.ToolTipRole)  # the whole path
