@@ -264,9 +264,11 @@ def test_paths_on_the_command_line_join_the_library(library):
 
 
 def test_demo_flag_brings_the_demo_library():
+    from ksad_player.core.demo import SONGS
+
     proc = _gui("--demo")
     try:
-        assert _wait_for_index(12) == 12
+        assert _wait_for_index(len(SONGS)) == len(SONGS)
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)

@@ -37,7 +37,7 @@ from ksad_player.core.tags import AUDIO_EXTENSIONS as AUDIO_EXTENSIONS
 from ksad_player.core.tags import TOO_LONG as TOO_LONG
 from ksad_player.core.tags import ReadResult as ReadResult
 from ksad_player.core.tags import Tags as Tags
-from ksad_player.core.tags import fastmp3, fastmp4, filenames, mojibake
+from ksad_player.core.tags import fastflac, fastmp3, fastmp4, fastogg, filenames, mojibake
 from ksad_player.core.tags import is_audio_name as is_audio_name
 
 # Per-field budgets: what matching and display could ever use. A 10 MB title costs no
@@ -416,21 +416,19 @@ def _read_tags(spath: str) -> ReadResult:
                     f.add(name, text, latin1=latin1)
             tags = _build(spath, f, "MP3", fast.length, fast.has_cover, fast.bitrate)
             return ReadResult(spath, tags=tags, **base)
-    if spath[-4:].lower() in (".m4a", ".m4b", ".mp4"):  # the MP4 fast path
-        try:
-            mp4 = fastmp4.read(spath)
-        except Exception:
-            mp4 = None  # mutagen below will say what is wrong
-        if mp4 is not None:
-            f = _Fields()
-            for name, texts in mp4.fields.items():
-                f.add(name, texts)
-            fmt = "ALAC" if mp4.codec == "alac" else "AAC"
-            bad = _implausible(fmt, mp4.length, mp4.bitrate, st.st_size)
-            if bad:
-                return ReadResult(spath, error=bad, **base)
-            tags = _build(spath, f, fmt, mp4.length, mp4.has_cover, mp4.bitrate)
-            return ReadResult(spath, tags=tags, **base)
+    quick = _fast_path(spath)
+    if quick is not None:
+        fmt, fields, has_cover, length, bitrate = quick
+        f = _Fields()
+        for name, texts in fields.items():
+            f.add(name, texts)
+        if length <= 0 and not f.values:
+            return ReadResult(spath, error=f"no audio data in this {fmt} file", **base)
+        bad = _implausible(fmt, length, bitrate, st.st_size)
+        if bad:
+            return ReadResult(spath, error=bad, **base)
+        tags = _build(spath, f, fmt, length, has_cover, bitrate)
+        return ReadResult(spath, tags=tags, **base)
     try:
         audio = _open_for_scan(spath)
     except OSError as exc:
@@ -463,6 +461,34 @@ def _read_tags(spath: str) -> ReadResult:
     if bad:
         return ReadResult(spath, error=bad, **base)
     return ReadResult(spath, tags=_build(spath, f, fmt, length, has_cover, bitrate), **base)
+
+
+_FastFields = tuple[str, dict[str, list[str]], bool, float, int]
+
+
+def _fast_path(spath: str) -> _FastFields | None:
+    """(format, fields, cover, length, bitrate) from the fast reader the extension names
+    (M4A, FLAC, Ogg Vorbis or Opus), each checked against mutagen by a differential test;
+    None when there is none, or the file is anything but plain: mutagen then reads it."""
+    ext = spath[spath.rfind(".") :].lower()
+    try:
+        if ext in (".m4a", ".m4b", ".mp4"):
+            mp4 = fastmp4.read(spath)
+            if mp4 is not None:
+                fmt = "ALAC" if mp4.codec == "alac" else "AAC"
+                return fmt, mp4.fields, mp4.has_cover, mp4.length, mp4.bitrate
+        elif ext == ".flac":
+            flac = fastflac.read(spath)
+            if flac is not None:
+                return "FLAC", flac.fields, flac.has_cover, flac.length, flac.bitrate
+        elif ext in (".ogg", ".oga", ".opus"):
+            ogg = fastogg.read(spath)
+            if ogg is not None:
+                fmt = "Opus" if ogg.codec == "opus" else "Vorbis"
+                return fmt, ogg.fields, ogg.has_cover, ogg.length, ogg.bitrate
+    except Exception:  # mutagen below will say what is wrong
+        return None
+    return None
 
 
 def _build(path: str, f: _Fields, fmt: str, length: float, cover: bool, bitrate: int) -> Tags:
