@@ -70,3 +70,25 @@ def test_unchanged_rescan_reads_nothing_and_loads_no_reader(make_track, tmp_path
     assert {"mutagen", "ksad_player.core.tags.reader", "ksad_player.core.match.matcher"} <= loaded(
         HEAVY, "scan", "--index", index
     )
+
+
+def test_an_unchanged_rescan_loads_nothing_that_plays(make_track, tmp_path: Path):
+    make_track("mp3", "Artist/01 a.mp3", title="Rain", artists=["Someone"])
+    index = str(tmp_path / "index.sqlite3")
+    playing = ("ksad_player.core.play.player", "ksad_player.core.play.queue")
+    loaded(playing, "scan", "--index", index, str(tmp_path / "lib"))
+    assert loaded(playing, "scan", "--index", index) == set()
+
+
+def test_the_window_module_loads_no_tag_reader():
+    """The window paints before anything reads a file: mutagen and the matcher load later
+    (a cover on the cover thread, matching when a scan needs it). bench/window.py times it."""
+    code = (
+        "import sys\n"
+        "import ksad_player.ui.main_window, ksad_player.desktop.integrate\n"
+        "print(*(m for m in ('mutagen', 'rapidfuzz', 'ksad_player.core.tags.reader') "
+        "if m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == ""

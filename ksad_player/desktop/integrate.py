@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ksad_player.core import paths
 from ksad_player.core.session import Session, SessionChange, SessionEvent
-from ksad_player.core.tags.reader import is_audio_name
+from ksad_player.core.tags import is_audio_name
 from ksad_player.desktop import install, mpris
 from ksad_player.desktop.notifications import Notifier
 from ksad_player.desktop.open_files import play_files

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QImageReader
 
 from ksad_player.core.play.player import PlaybackEvent
-from ksad_player.core.tags.reader import read_cover
 
 
 class PlaybackBridge(QObject):
@@ -39,6 +38,9 @@ class CoverLoader(QRunnable):
         self.path, self.size, self.signals = path, size, signals
 
     def run(self) -> None:
+        # Imported here, on the pool's thread: mutagen stays out of the window's start.
+        from ksad_player.core.tags.reader import read_cover
+
         data = read_cover(self.path)
         image = QImage()
         if data:

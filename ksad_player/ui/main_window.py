@@ -37,7 +37,7 @@ from ksad_player.core.library.index import IndexUnavailable, LibraryIndex, Track
 from ksad_player.core.library.scanner import ScanSummary
 from ksad_player.core.play.player import Backend, PlaybackStatus, Player, PlayerChange
 from ksad_player.core.session import ScanRequest, Session, SessionChange, SessionEvent
-from ksad_player.core.tags.reader import is_audio_name
+from ksad_player.core.tags import is_audio_name
 from ksad_player.ui import choices, drops, menus, playlists, status
 from ksad_player.ui import help as help_dialogs
 from ksad_player.ui.bridge import PlaybackBridge
