@@ -272,7 +272,7 @@ def cmd_library(args: argparse.Namespace) -> int:
     with _open_library(session).index as idx:
         for folder in args.remove or ():
             try:
-                n = session.remove_folder(folder)
+                n = session.remove_folder(folder)  # waits for another process's scan
             except KeyError:
                 print(
                     f"ksad-player: error: {for_terminal(folder)}: not a library folder",

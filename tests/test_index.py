@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -182,17 +183,47 @@ def test_an_index_nothing_touched_opens_without_reading_every_page(lib, matcher,
     assert len(checks) == 3
 
 
-def test_damage_inside_an_index_closed_cleanly_is_found_at_the_next_open(lib, matcher):
-    with LibraryIndex() as idx:
-        drain(scan(idx, matcher, [str(lib)]))
-        pages = idx.db.execute("PRAGMA page_count").fetchone()[0]
-        size = idx.db.execute("PRAGMA page_size").fetchone()[0]
-    assert pages > 3
-    path = default_path()
-    with open(path, "r+b") as f:  # a bad sector in the tracks table: its pages, not the header
+def _damage_tracks(path, pages: int, size: int) -> None:
+    """Garbage over the table pages (not the header), the file's times put back."""
+    st = os.stat(path)
+    with open(path, "r+b") as f:
         for page in range(2, pages):
             f.seek(page * size + 8)
             f.write(b"\xff" * 200)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _pages(lib, matcher) -> tuple[int, int]:
+    with LibraryIndex() as idx:
+        drain(scan(idx, matcher, [str(lib)]))
+        return (
+            idx.db.execute("PRAGMA page_count").fetchone()[0],
+            idx.db.execute("PRAGMA page_size").fetchone()[0],
+        )
+
+
+def test_damage_inside_an_index_closed_cleanly_is_found_at_the_next_open(lib, matcher):
+    pages, size = _pages(lib, matcher)
+    assert pages > 3
+    _damage_tracks(default_path(), pages, size)  # even with its mtime put back
     with LibraryIndex() as idx:
         assert idx.rebuilt and idx.folders() == [str(lib)]
-    assert list(path.parent.glob("library.sqlite3.broken-*"))
+    assert list(default_path().parent.glob("library.sqlite3.broken-*"))
+
+
+def test_damage_no_stamp_could_see_is_rebuilt_once_a_statement_meets_it(lib, matcher):
+    """Bit rot leaves size and times alone. The open that trusts the stamp then meets the
+    damage in a statement: that closing leaves no stamp, and the next open rebuilds."""
+    pages, size = _pages(lib, matcher)
+    path = default_path()
+    _damage_tracks(path, pages, size)
+    probe = LibraryIndex.__new__(LibraryIndex)  # the stamp as if nothing had changed
+    probe.path = path
+    (path.parent / "library.sqlite3.checked").write_text(probe._stamp() or "", encoding="ascii")
+    with LibraryIndex() as idx:
+        assert not idx.rebuilt  # trusted the stamp
+        with pytest.raises(sqlite3.DatabaseError):
+            idx.tracks()
+    assert not (path.parent / "library.sqlite3.checked").exists()
+    with LibraryIndex() as idx:
+        assert idx.rebuilt and idx.folders() == [str(lib)]

@@ -253,21 +253,39 @@ def test_a_removed_folder_leaves_the_library_and_the_queue_but_not_the_disk(libr
     session = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
     a, b = str(library / "a"), str(library / "b")
     session.scan_now(ScanRequest((a, b)))
-    stay = str(library / "a" / "stay.mp3")
-    session.never(str(library / "b" / "other.ogg"))  # a link: the user's word, kept
+    stay, fine = str(library / "a" / "stay.mp3"), str(library / "a" / "fine.flac")
+    session.never(fine)  # the user's word about a file in the folder that leaves: kept
     session.play_mood("heartbreak")
-    assert stay in [i.path for i in session.player.queue]
+    assert session.player.current.path == stay
     kinds = _heard(session)
     assert session.remove_folder(a) == 2
     assert SessionChange.LIBRARY in kinds
     assert session.index.folders() == [b] and session.index.count() == 1
     assert stay not in [i.path for i in session.player.queue]
+    assert session.player.state.status is PlaybackStatus.STOPPED  # not on to a leaving song
     assert (library / "a" / "stay.mp3").is_file()  # only the library forgot it
-    assert session.index.links()  # the link under b is still there
+    assert fine in session.index.links()  # for if the folder comes back
     mirror = json.loads(session.index.state_path.read_text())
-    assert mirror["folders"] == [b]
+    assert mirror["folders"] == [b] and [x["path"] for x in mirror["links"]] == [fine]
     with pytest.raises(KeyError):
         session.remove_folder(str(library / "nowhere"))
     session.request_scan(ScanRequest((b,)))  # a scan under way: not while it may walk it
     with pytest.raises(RuntimeError):
         session.remove_folder(b)
+
+
+def test_removing_a_folder_waits_for_another_process_scan_or_says_it_is_busy(
+    library, tmp_path
+):
+    from ksad_player.core.library.index import IndexBusy
+
+    index = tmp_path / "idx.sqlite3"
+    session = Session(index_path=index)
+    session.scan_now(ScanRequest((str(library / "a"), str(library / "b"))))
+    other = LibraryIndex(index)  # another ksad-player, scanning
+    with other.scan_lock():
+        with pytest.raises(IndexBusy):
+            session.remove_folder(str(library / "a"), wait=0)
+        assert len(session.index.folders()) == 2  # nothing was changed
+    other.close()
+    assert session.remove_folder(str(library / "a"), wait=0) == 2

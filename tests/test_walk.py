@@ -77,24 +77,28 @@ def test_the_split_walk_finds_what_the_plain_walk_finds(tmp_path, split_allowed)
     _no_child_left(split_allowed)
 
 
-def test_a_folder_linked_from_both_halves_comes_out_once(tmp_path, split_allowed):
+def test_a_folder_linked_from_everywhere_keeps_its_one_path(tmp_path, split_allowed):
+    """Links to a folder inside the library are not followed: it is walked where it is,
+    so its files keep one path, whichever process gets where first, cold or rescan."""
     lib = _tree(tmp_path)
-    # Links from every top folder to one album: whichever side gets there first keeps it.
     target = lib / "Artist 5" / "앨범 0"
     for a in range(12):
         os.symlink(target, lib / f"Artist {a}" / "same album")
-    split = list(walk_split(os.fsencode(lib)))
-    idents = [f.ident for f in split]
-    assert len(idents) == len(set(idents))
-    album_id = (os.stat(target).st_dev, os.stat(target).st_ino)
-    assert album_id in idents
-    # The album's own files come out exactly once, under one of its paths.
-    album_files = [
-        os.path.basename(f[0]) for item in split if item.ident == album_id for f in item.files
-    ]
-    assert sorted(album_files) == sorted(
-        os.fsencode(p.name) for p in target.iterdir() if p.suffix != ".jpg"
-    )
+    outside = tmp_path / "elsewhere"
+    (outside / "album").mkdir(parents=True)
+    (outside / "album" / "far.mp3").write_bytes(b"far")
+    os.symlink(outside / "album", lib / "Artist 7" / "linked from outside")
+    for _ in range(3):
+        split = list(walk_split(os.fsencode(lib)))
+        assert split_allowed
+        plain = list(walk_folders(os.fsencode(lib), ordered=False))
+        assert _files(split) == _files(plain)
+        idents = [f.ident for f in split]
+        assert len(idents) == len(set(idents))
+        paths = {p for p, _, _ in _files(split)}
+        assert not any(b"same album" in p for p in paths)
+        assert os.fsencode(target / "00 노래 0.mp3") in paths
+        assert os.fsencode(lib / "Artist 7" / "linked from outside" / "far.mp3") in paths
 
 
 _WALK_IN_A_CHILD = """
@@ -128,13 +132,52 @@ def test_an_unreadable_folder_is_skipped_on_either_side(tmp_path):
     assert out["files"] == everything - lost
 
 
-def test_if_the_child_dies_this_process_walks_its_share(tmp_path, split_allowed, monkeypatch):
-    lib = os.fsencode(_tree(tmp_path))
-    monkeypatch.setattr(walk, "_send", lambda fd, entries: os._exit(3))  # dies in the child
-    split = list(walk_split(lib))
+@pytest.mark.parametrize("dies_at", [1, 2, 3], ids=["before sending", "mid-way", "before its end"])
+def test_if_the_child_dies_this_process_walks_its_share(
+    tmp_path, split_allowed, monkeypatch, dies_at
+):
+    """Killed (out of memory, a signal) before its first frame, between frames, or with
+    everything sent but its end: nothing is lost and no folder comes out twice."""
+    lib = tmp_path / "big"
+    for a in range(10):  # the child's share is several frames of folders
+        for b in range(80):
+            album = lib / f"Artist {a}" / f"Album {b}"
+            album.mkdir(parents=True)
+            (album / "01.mp3").write_bytes(b"x")
+    calls = []
+    real_send = walk._send
+
+    def dying(fd, entries):  # in the child
+        calls.append(1)
+        if len(calls) == dies_at or (dies_at == 3 and entries == [walk.END]):
+            os._exit(3)
+        real_send(fd, entries)
+
+    monkeypatch.setattr(walk, "_send", dying)
+    split = list(walk_split(os.fsencode(lib)))
     assert split_allowed
-    assert _files(split) == _files(list(walk_folders(lib, ordered=False)))
+    plain = list(walk_folders(os.fsencode(lib), ordered=False))
+    assert _files(split) == _files(plain) and len(_files(plain)) == 800
+    idents = [f.ident for f in split]
+    assert len(idents) == len(set(idents)) == len(plain)
     _no_child_left(split_allowed)
+
+
+def test_only_a_process_with_one_thread_of_any_kind_forks():
+    """The window scans on a QThread, which Python's threading does not count."""
+    from PySide6.QtCore import QThread
+
+    qt = QThread()
+    qt.start()
+    try:
+        assert not walk._split_ok()
+    finally:
+        qt.quit()
+        qt.wait()
+    code = "from ksad_player.core.library import walk; print(walk._split_ok(), walk._cores())"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    ok, cores = r.stdout.split()
+    assert ok == str(int(cores) > 1)  # a lone CLI process on two cores does split
 
 
 def test_stopping_early_ends_the_child(tmp_path, split_allowed):
@@ -155,7 +198,12 @@ def test_stopping_early_ends_the_child(tmp_path, split_allowed):
 
 def test_no_split_with_other_threads_or_a_small_tree(tmp_path, monkeypatch):
     forks = []
-    monkeypatch.setattr(walk.os, "fork", lambda: forks.append(1) or os.getpid())
+
+    def no_fork() -> int:
+        forks.append(1)
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(walk.os, "fork", no_fork)
     small = tmp_path / "small"
     (small / "a").mkdir(parents=True)
     (small / "a" / "x.mp3").write_bytes(b"x")

@@ -240,21 +240,19 @@ class Session:
 
         return identify_paths(paths, self.matcher, warn)
 
-    def remove_folder(self, folder: str) -> int:
+    def remove_folder(self, folder: str, *, wait: float | None = None) -> int:
         """Take a folder out of the library: its files leave the index (not the disk) and
-        the queue. Refused while a scan runs, which may be walking it."""
+        the queue; returns how many. Not during a scan, which may be walking it: this
+        session's is refused (RuntimeError), another process's is waited for, `wait`
+        seconds at most (then IndexBusy; None: as long as it takes)."""
         if self.scanning:
             raise RuntimeError("a scan is running; remove the folder when it has finished")
-        forgotten = self.index.remove_folder(folder)
-        root = os.path.abspath(folder).rstrip(os.sep) + os.sep
-        if "player" in self.__dict__:  # a player made already (the CLI has none)
-            gone = [n for n, i in enumerate(self.player.queue) if i.path.startswith(root)]
-            if self.player.state.index in gone:
-                self.player.stop()  # not on to a next song that may be leaving too
-            for n in reversed(gone):
-                self.player.remove(n)
+        with self.index.scan_lock(self.cancel, wait=wait):
+            forgotten = self.index.remove_folder(folder)
+        if forgotten and "player" in self.__dict__:  # a player made already (not the CLI)
+            self.player.remove_paths(set(forgotten))
         self._tell(SessionChange.LIBRARY)
-        return forgotten
+        return len(forgotten)
 
     def link(self, path: str, entry_id: str) -> None:
         """The user says: this file is that song (outlives rescans and rebuilds)."""
@@ -591,8 +589,10 @@ class Session:
     def close(self) -> None:
         """Stop scanning and playing and let go of the index."""
         self.cancel_scan(interrupted=self.scanning)
-        self.player.listeners.clear()
-        self.backend.stop()
+        if "player" in self.__dict__:  # made on first use: the CLI never made one
+            self.player.listeners.clear()
+        if "backend" in self.__dict__:
+            self.backend.stop()
         if self._index is not None:
             self._index.close()
             self._index = None

@@ -353,7 +353,14 @@ class MainWindow(QMainWindow):
         if not ok or choice not in shown:
             return
         folder = folders[shown.index(choice)]
-        n = self.session.remove_folder(folder)
+        try:  # no waiting here: another ksad-player's scan may take minutes
+            n = self.session.remove_folder(folder, wait=0)
+        except RuntimeError:  # a scan began while the dialog was open
+            self.say("A scan is running: remove the folder when it has finished.")
+            return
+        except IndexUnavailable as exc:  # busy in another ksad-player, or read-only
+            self.say(f"The folder was not removed: {exc}.")
+            return
         self.say(
             f"Removed {shown[folders.index(folder)]} from the library "
             f"({n:,} file{'' if n == 1 else 's'}); nothing was deleted from the disk."

@@ -363,6 +363,27 @@ def _unwritable(path: Path) -> str:
     return ""
 
 
+class _Connection(sqlite3.Connection):
+    """Notes damage (SQLITE_CORRUPT, SQLITE_NOTADB) met by any statement, so that closing
+    leaves no stamp that would let the next open skip its integrity check."""
+
+    damaged = False
+
+    def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        try:
+            return super().execute(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            self.damaged = self.damaged or _code(exc) in _CORRUPT
+            raise
+
+    def executemany(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        try:
+            return super().executemany(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            self.damaged = self.damaged or _code(exc) in _CORRUPT
+            raise
+
+
 class LibraryIndex:
     """Open (creating, migrating or rebuilding as needed) the index at `path`.
 
@@ -446,12 +467,13 @@ class LibraryIndex:
     @contextlib.contextmanager
     def _file_lock(
         self, path: Path, message: str, *, forever: bool = False,
-        cancel: threading.Event | None = None,
+        cancel: threading.Event | None = None, wait: float | None = None,
     ) -> Iterator[None]:  # fmt: skip
         """An exclusive flock on `path` (processes and connections alike wait for it)."""
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            deadline = math.inf if forever else time.monotonic() + self.wait
+            limit = self.wait if wait is None else wait
+            deadline = math.inf if forever else time.monotonic() + limit
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -477,14 +499,16 @@ class LibraryIndex:
                 self._holding = False
 
     def scan_lock(
-        self, cancel: threading.Event | None = None
+        self, cancel: threading.Event | None = None, *, wait: float | None = None
     ) -> contextlib.AbstractContextManager[None]:
-        """Held for a whole scan: scans of one index (two windows, the CLI and a window)
-        run one after the other. Waits as long as it takes, or until `cancel` is set
-        (then IndexBusy)."""
+        """Held for a whole scan (and while a folder is removed): scans of one index (two
+        windows, the CLI and a window) run one after the other. Waits as long as it takes,
+        or `wait` seconds, or until `cancel` is set (then IndexBusy)."""
         self.check_writable()
         self._told = False
-        return self._file_lock(self.scan_lock_path, SCAN_WAITING, forever=True, cancel=cancel)
+        return self._file_lock(
+            self.scan_lock_path, SCAN_WAITING, forever=wait is None, cancel=cancel, wait=wait
+        )
 
     def check_writable(self) -> None:
         if self.read_only:
@@ -494,7 +518,10 @@ class LibraryIndex:
 
     # -- opening, migrating, recovering --------------------------------------------------
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=0.2, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(
+            self.path, timeout=0.2, isolation_level=None, check_same_thread=False,
+            factory=_Connection,
+        )  # fmt: skip
         try:
             self._retry(lambda: db.execute("PRAGMA journal_mode=WAL").fetchone())
             db.execute("PRAGMA synchronous=NORMAL")
@@ -656,8 +683,12 @@ class LibraryIndex:
         return _Transaction(self)
 
     def close(self) -> None:
+        damaged = getattr(self.db, "damaged", False)
         self.db.close()
-        if not self.read_only:
+        if damaged:  # a statement met damage: the next open checks (and rebuilds)
+            with contextlib.suppress(OSError):
+                self.checked_path.unlink(missing_ok=True)
+        elif not self.read_only:
             self._stamp_checked()
 
     # -- the integrity check, once per change ---------------------------------------------
@@ -677,7 +708,9 @@ class LibraryIndex:
             return None
         if wal or st is None:
             return None  # another connection is open, or the last one did not close
-        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns}"
+        # ctime too: no tool can set it back, so a copy kept with its times (cp -p, a
+        # backup restored) or a write with the mtime put back still changes the stamp.
+        return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
     def _unchanged_since_check(self) -> bool:
         try:
@@ -721,19 +754,18 @@ class LibraryIndex:
         self._export_state()
         return self.folder_id(path)
 
-    def remove_folder(self, folder: str | os.PathLike[str]) -> int:
+    def remove_folder(self, folder: str | os.PathLike[str]) -> list[str]:
         """Forget a library folder and the files the index holds under it (the files
         themselves are not touched; the user's links stay, for if it comes back). Returns
-        how many files were forgotten; KeyError when it is no library folder."""
+        the paths forgotten; KeyError when it is no library folder."""
         fid = self.folder_id(os.path.abspath(os.fspath(folder)))
         with self.transaction():
-            forgotten = self.db.execute(
-                "SELECT COUNT(*) FROM tracks WHERE folder_id = ?", (fid,)
-            ).fetchone()[0]
+            rows = self.db.execute("SELECT path FROM tracks WHERE folder_id = ?", (fid,))
+            forgotten = [_s(r[0]) for r in rows.fetchall()]
             self.db.execute("DELETE FROM tracks WHERE folder_id = ?", (fid,))
             self.db.execute("DELETE FROM folders WHERE id = ?", (fid,))
         self._export_state()
-        return int(forgotten)
+        return forgotten
 
     def folder_id(self, folder: str) -> int:
         row = self.db.execute("SELECT id FROM folders WHERE path = ?", (_b(folder),)).fetchone()

@@ -248,17 +248,28 @@ class _Pool:
             self._stop(slot)
 
 
+def _start_pool(n: int, matcher: Matcher, seconds: float) -> _Pool | None:
+    """Worker processes, or None where none can be had (then files are read here)."""
+    try:
+        return _Pool(n, matcher, seconds, WORKER_MEMORY)
+    except (OSError, ValueError):
+        return None
+
+
 class _EarlyPool:
     """Workers started on a thread while the walk goes on: starting the fork server and
     its imports takes a few hundred milliseconds that a cold scan otherwise waits out."""
 
     def __init__(self, n: int, matcher: Matcher, seconds: float) -> None:
         self.pool: _Pool | None = None
+        self.error: BaseException | None = None
         self.taken = False
 
         def start() -> None:
-            with contextlib.suppress(OSError, ValueError):  # none: read in this process
-                self.pool = _Pool(n, matcher, seconds, WORKER_MEMORY)
+            try:
+                self.pool = _start_pool(n, matcher, seconds)
+            except BaseException as exc:  # handed to the scan, as if it had started them
+                self.error = exc
 
         self.thread = threading.Thread(target=start, name="ksad-pool-start", daemon=True)
         self.thread.start()
@@ -266,14 +277,18 @@ class _EarlyPool:
     def take(self) -> _Pool | None:
         self.thread.join()
         self.taken = True
+        if self.error is not None:
+            raise self.error
         return self.pool
 
     def discard(self) -> None:
-        """Not used after all (a cancel, or too few files): end the workers."""
-        if not self.taken:
-            pool = self.take()
-            if pool is not None:
-                pool.close(graceful=False)
+        """Not used after all (a cancel, or an error): end the workers."""
+        if self.taken:
+            return
+        self.taken = True
+        self.thread.join(5.0)  # a fork server that does not answer is left to its thread
+        if self.pool is not None:
+            self.pool.close(graceful=False)
 
 
 def _workers(workers: int | None) -> int:
@@ -540,12 +555,7 @@ def _read_all(
     fids = [f for f, _ in to_read]
     done = [False] * len(paths)
     if workers > 1 and len(paths) >= IN_PROCESS_BELOW:
-        pool: _Pool | None = None
-        if early is not None:
-            pool = early.take()
-        else:
-            with contextlib.suppress(OSError, ValueError):  # none: read them in this one
-                pool = _Pool(workers, matcher, file_seconds, WORKER_MEMORY)
+        pool = early.take() if early is not None else _start_pool(workers, matcher, file_seconds)
         if pool is not None:
             try:
                 for results in _read_pooled(list(enumerate(paths)), pool, cancel):

@@ -51,12 +51,26 @@ def _why(exc: OSError) -> str:
     return exc.strerror or "cannot be read"
 
 
+def _inside(root: bytes) -> Callable[[bytes], bool]:
+    """Whether a link's target lies in the library folder `root` (resolved once)."""
+    real = os.path.realpath(root)
+    prefix = real.rstrip(b"/") + b"/"
+    return lambda path: (target := os.path.realpath(path)) == real or target.startswith(prefix)
+
+
 def walk_folders(
-    top: bytes, seen: set[Ident] | None = None, *, ordered: bool = True
+    top: bytes,
+    seen: set[Ident] | None = None,
+    *,
+    ordered: bool = True,
+    root: bytes | None = None,
 ) -> Iterator[Found]:
     """Audio files below a folder, folder by folder, depth-first (in name order when
-    `ordered`); each directory once (`seen`), so symlink loops end."""
+    `ordered`); each directory once (`seen`), so symlink loops end. A link to a folder
+    inside the library folder `root` (default: `top`) is not followed: that folder is
+    walked where it is, so its files keep one path whichever way a walk goes."""
     seen = set() if seen is None else seen
+    inside = _inside(top if root is None else root)
     try:
         st = os.stat(top)
     except OSError as exc:
@@ -88,6 +102,8 @@ def walk_folders(
                     # A plain folder's identity comes free from readdir; only a link
                     # (which may loop back) needs a stat of its target.
                     if d.is_symlink():
+                        if inside(d.path):
+                            continue
                         s = d.stat()
                         sub = (s.st_dev, s.st_ino)
                     else:
@@ -107,10 +123,22 @@ def walk_folders(
         stack.extend(reversed(subdirs))
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use, not the machine
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _split_ok() -> bool:
-    """Fork is safe only in a process with one thread (the CLI; the window scans on a
-    thread and walks alone), and only helps with a second core."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1
+    """Fork only in a process with one thread of any kind (the CLI): the operating system's
+    count, since Qt's, libVLC's and D-Bus threads are unknown to Python's `threading`.
+    Where that count cannot be read, never. And only with a second core to use."""
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return False
+    return hasattr(os, "fork") and threads == 1 and _cores() > 1
 
 
 class _Frames:
@@ -135,6 +163,9 @@ class _Frames:
             out.extend(marshal.loads(self.buf[4 : 4 + size]))
             del self.buf[: 4 + size]
         return out
+
+
+END = ("end",)  # the child's last frame: its whole share was sent
 
 
 def _send(fd: int, entries: list[Any]) -> None:
@@ -176,11 +207,21 @@ def walk_split(
     theirs = [s for i, s in enumerate(subdirs) if i % 5 not in (0, 3)]  # 3 in 5
     theirs_idents = {ident for _p, ident in theirs}
     child_seen = seen | {ident for _p, ident in subdirs} | {(st.st_dev, st.st_ino)}
+    try:
+        r, w = os.pipe()
+        try:
+            with contextlib.suppress(OSError):  # room for the child to write ahead (Linux)
+                fcntl.fcntl(w, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            raise
+    except OSError:  # no descriptor or process to be had (a limit, memory): walk it here
+        meanwhile()
+        yield from walk_folders(top, seen, ordered=False)
+        return
     seen.update(theirs_idents)  # this side leaves the child's folders alone
-    r, w = os.pipe()
-    with contextlib.suppress(OSError):  # room for the child to write ahead (Linux)
-        fcntl.fcntl(w, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    pid = os.fork()
     if pid == 0:  # the child: walk its share, send it, end without running any cleanup
         code = 1
         try:
@@ -192,7 +233,7 @@ def walk_split(
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
             out: list[Any] = []
             for path, _ident in theirs:
-                for f in walk_folders(path, child_seen, ordered=False):
+                for f in walk_folders(path, child_seen, ordered=False, root=top):
                     out.append(
                         (f.folder, f.files, [(k.path, k.reason) for k in f.skipped], f.ident)
                     )
@@ -200,17 +241,23 @@ def walk_split(
                         _send(w, out)
                         out = []
             _send(w, out)
+            _send(w, [END])  # all of it: anything short of this is a child that failed
             code = 0
         finally:
             os._exit(code)
     os.close(w)
     frames = _Frames(r)
-    got = 0
+    received: set[Ident] = set()  # the child's folders taken in (given out or dropped)
+    complete = False
 
     def theirs_found(timeout: float) -> Iterator[Found]:
-        nonlocal got
-        for folder, files, skipped, ident in frames.read(timeout):
-            got += 1
+        nonlocal complete
+        for entry in frames.read(timeout):
+            if entry == END:
+                complete = True
+                continue
+            folder, files, skipped, ident = entry
+            received.add(ident)
             if ident in seen and ident not in theirs_idents:
                 continue  # this side walked it already, by another path
             seen.add(ident)
@@ -226,9 +273,15 @@ def walk_split(
             if cancel is not None and cancel.is_set():
                 return  # stopped: the child is ended below
             yield from theirs_found(0.1)
-        if frames.buf or not got:  # a cut-off frame or nothing: the child failed
+        if not complete:  # the child failed (killed, out of memory…): its share here,
+            # going back into the folders it sent to find what it had not, giving out only
+            # folders not given out already
+            again = seen - received
             for path, _ident in theirs:
-                yield from walk_folders(path, seen, ordered=False)
+                for found in walk_folders(path, again, ordered=False, root=top):
+                    if found.ident not in received:
+                        yield found
+            seen |= again
     finally:
         os.close(r)
         with contextlib.suppress(OSError):

@@ -248,6 +248,25 @@ class Player:
                 s.index = min(s.index, len(s.queue) - 1)
                 self.stop()
 
+    def remove_paths(self, paths: set[str]) -> None:
+        """Drop every queued song whose file is in `paths`, at once (one notice): a song
+        playing among them stops rather than moving on to one that is leaving too."""
+        s = self.state
+        keep = [i for i in s.queue if i.path not in paths]
+        if len(keep) == len(s.queue):
+            return
+        current = self.current
+        if current is not None and current.path in paths:
+            self.backend.stop()
+            s.status = PlaybackStatus.STOPPED
+            before = sum(1 for i in s.queue[: s.index] if i.path not in paths)
+            s.index = min(before, len(keep) - 1)
+        elif current is not None:
+            s.index = sum(1 for i in s.queue[: s.index] if i.path not in paths)
+        s.queue = keep
+        self._tell(PlayerChange.QUEUE)
+        self._tell(PlayerChange.STATUS)
+
     def set_repeat(self, mode: RepeatMode | str) -> None:
         self.state.repeat = RepeatMode(mode)  # ValueError for a mode that does not exist
         self._tell(PlayerChange.STATUS)
