@@ -137,6 +137,7 @@ def test_the_demo_lives_in_the_data_dir_and_comes_back_when_cleaned(isolated_xdg
 
 def test_gentle_listening_can_be_tried_on_the_demo(isolated_xdg, tmp_path):
     s = Session(backend=PlayingNull(), index_path=tmp_path / "idx.sqlite3")
+    make_demo(seconds=0.2)  # short clips, the demo's songs
     s.scan_now(ScanRequest(demo=True))
     noted = {e.id for e in s.catalog.entries if e.content_note}
     in_demo = {t.entry_id for t in s.tracks() if t.entry_id} & noted

@@ -215,10 +215,12 @@ def test_a_line_break_in_a_tag_is_one_row_with_a_visible_escape(
 @pytest.mark.parametrize("size", [(1000, 680), (640, 480), (1920, 1080)])
 def test_every_column_fits_without_sideways_scrolling(qtbot, open_window, null_backend, size):
     """By source list the long group titles once pushed the File column out of sight."""
+    from ksad_player.core.demo import make_demo
     from ksad_player.core.session import ScanRequest
 
     window = open_window(null_backend)
     window.resize(*size)
+    make_demo(seconds=0.2)  # short clips: the demo's songs are what is shown
     window.session.scan_now(ScanRequest(demo=True))
     window.tabs.setCurrentIndex(1)
     window.findChild(QComboBox, "group-by").setCurrentIndex(1)  # by source list
