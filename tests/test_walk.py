@@ -111,7 +111,7 @@ print(json.dumps({"skipped": sorted(s.path for f in found for s in f.skipped),
 """
 
 
-def test_an_unreadable_folder_is_skipped_on_either_side(tmp_path):
+def test_unreadable_folders_are_skipped_wherever_they_fall(tmp_path):
     lib = _tree(tmp_path)
     everything = len(_files(list(walk_folders(os.fsencode(lib)))))
     locked = [lib / "Artist 3" / "앨범 0", lib / "Artist 4" / "앨범 0"]

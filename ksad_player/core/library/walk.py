@@ -43,6 +43,12 @@ class Found(NamedTuple):
     ident: Ident = (0, 0)
 
 
+def _audio(name: bytes) -> bool:
+    """An audio file's name, by its extension (is_audio_name, on bytes)."""
+    dot = name.rfind(b".")
+    return dot > 0 and name[dot:].lower() in AUDIO_SUFFIXES
+
+
 def _ignore(_: str) -> None:
     return None
 
@@ -70,15 +76,14 @@ def walk_folders(
     inside the library folder `root` (default: `top`) is not followed: that folder is
     walked where it is, so its files keep one path whichever way a walk goes."""
     seen = set() if seen is None else seen
-    inside = _inside(top if root is None else root)
+    inside: Callable[[bytes], bool] | None = None  # made at the first link (realpath is slow)
     try:
         st = os.stat(top)
     except OSError as exc:
         yield Found(top, [], [Skipped(os.fsdecode(top), _why(exc))])
         return
     if not stat.S_ISDIR(st.st_mode):  # a single file can be a library root too
-        dot = top.rfind(b".")
-        if dot > 0 and top[dot:].lower() in AUDIO_SUFFIXES:
+        if _audio(os.path.basename(top)):
             yield Found(os.path.dirname(top), [(top, st.st_size, st.st_mtime_ns)], [])
         return
     seen.add((st.st_dev, st.st_ino))
@@ -102,6 +107,8 @@ def walk_folders(
                     # A plain folder's identity comes free from readdir; only a link
                     # (which may loop back) needs a stat of its target.
                     if d.is_symlink():
+                        if inside is None:
+                            inside = _inside(top if root is None else root)
                         if inside(d.path):
                             continue
                         s = d.stat()
@@ -112,7 +119,7 @@ def walk_folders(
                         seen.add(sub)
                         subdirs.append((d.path, sub))
                     continue
-                name = d.name
+                name = d.name  # _audio, inlined: this runs once per file of a library
                 dot = name.rfind(b".")
                 if dot > 0 and name[dot:].lower() in suffixes and d.is_file():
                     s = d.stat()
