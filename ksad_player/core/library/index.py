@@ -369,19 +369,18 @@ class _Connection(sqlite3.Connection):
 
     damaged = False
 
-    def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+    def _noting(self, run: Callable[..., sqlite3.Cursor], *args: Any) -> sqlite3.Cursor:
         try:
-            return super().execute(*args, **kwargs)
+            return run(*args)
         except sqlite3.DatabaseError as exc:
             self.damaged = self.damaged or _code(exc) in _CORRUPT
             raise
 
-    def executemany(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
-        try:
-            return super().executemany(*args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            self.damaged = self.damaged or _code(exc) in _CORRUPT
-            raise
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        return self._noting(super().execute, *args)
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        return self._noting(super().executemany, *args)
 
 
 class LibraryIndex:

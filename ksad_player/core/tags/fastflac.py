@@ -18,29 +18,14 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from ksad_player.core.tags import vcomment
-from ksad_player.core.tags.vcomment import Cursor, Unusual
+from ksad_player.core.tags.vcomment import Cursor, Unusual, VorbisRead
 
 MAX_BLOCKS = 1024  # metadata blocks before the audio (a tagged file has a handful)
 MAX_CUESHEET = 64 * 1024  # a cue sheet is read whole to check it as mutagen parses it
 STREAMINFO, SEEKTABLE, VORBIS_COMMENT, CUESHEET, PICTURE = 0, 3, 4, 5, 6
-
-
-@dataclass(frozen=True)
-class FastFLAC:
-    """What a scan needs of the file, as the mutagen path would give it.
-
-    `fields` maps title, artist, album, albumartist and track to texts in file order,
-    raw (empty and untrimmed values kept), "albumartist" holding the values of
-    ALBUMARTIST, then those of "ALBUM ARTIST", as reader._from_vorbis adds them."""
-
-    fields: dict[str, list[str]]
-    has_cover: bool
-    length: float
-    bitrate: int
 
 
 def _block(f: BinaryIO, start: int, length: int) -> Cursor:
@@ -93,7 +78,7 @@ def _cuesheet(f: BinaryIO, start: int, length: int) -> None:
         raise Unusual("short cue sheet")
 
 
-def _read(f: BinaryIO, file_size: int) -> FastFLAC | None:
+def _read(f: BinaryIO, file_size: int) -> VorbisRead | None:
     if f.read(4) != b"fLaC":
         return None  # an ID3v2 tag first, or not FLAC: mutagen decides
     pos = 4
@@ -141,10 +126,10 @@ def _read(f: BinaryIO, file_size: int) -> FastFLAC | None:
         raise Unusual("no STREAMINFO")
     # mutagen: the bytes after the last block, over the length
     bitrate = int(float(file_size - pos) * 8 / length) if length else 0
-    return FastFLAC(fields or {}, cover, length, bitrate)
+    return VorbisRead(fields or {}, cover, length, bitrate, "flac")
 
 
-def read(path: str) -> FastFLAC | None:
+def read(path: str) -> VorbisRead | None:
     """The fast reading of a FLAC file, or None when mutagen should do it."""
     with open(path, "rb") as f:
         file_size = os.fstat(f.fileno()).st_size

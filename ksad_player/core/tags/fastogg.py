@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from ksad_player.core.tags import vcomment
-from ksad_player.core.tags.vcomment import Cursor, Extent, Unusual
+from ksad_player.core.tags.vcomment import Cursor, Extent, Unusual, VorbisRead
 
 MAX_PAGES = 8192  # pages of one comment packet (a 30 MB cover in 4 KiB pages)
 LAST_PAGE_WINDOW = 256 * 256  # how far from the end mutagen looks for the last page
@@ -31,21 +30,6 @@ BUFFER = 32 * 1024  # several 4 KiB pages per system call when walking a long pa
 TAIL = 8192  # looked at first: the last "OggS" in it is the last in the window too
 _HEADER = struct.Struct("<4sBBqIIiB")
 CONTINUED, FIRST, LAST = 1, 2, 4
-
-
-@dataclass(frozen=True)
-class FastOgg:
-    """What a scan needs of the file, as the mutagen path would give it.
-
-    `fields` maps title, artist, album, albumartist and track to texts in file order,
-    raw (empty and untrimmed values kept), "albumartist" holding the values of
-    ALBUMARTIST, then those of "ALBUM ARTIST", as reader._from_vorbis adds them."""
-
-    fields: dict[str, list[str]]
-    has_cover: bool
-    length: float
-    bitrate: int
-    codec: str  # "vorbis" or "opus"
 
 
 class _Page:
@@ -151,7 +135,7 @@ def _last_granule(f: BinaryIO, file_size: int, serial: int) -> int:
     return int(granule)
 
 
-def _read(f: BinaryIO, file_size: int) -> FastOgg | None:
+def _read(f: BinaryIO, file_size: int) -> VorbisRead | None:
     first = _page(f, 0, file_size)
     size, ends = first.first_packet()
     if not first.flags & FIRST or not ends or len(first.lacing) != size // 255 + 1:
@@ -200,10 +184,10 @@ def _read(f: BinaryIO, file_size: int) -> FastOgg | None:
         return None
     if codec == "opus":
         bitrate = round((file_size - tags_end) * 8 / length) if length else 0
-    return FastOgg(fields, cover, length, bitrate, codec)
+    return VorbisRead(fields, cover, length, bitrate, codec)
 
 
-def read(path: str) -> FastOgg | None:
+def read(path: str) -> VorbisRead | None:
     """The fast reading of an Ogg Vorbis or Opus file, or None when mutagen should do it."""
     with open(path, "rb", buffering=BUFFER) as f:
         file_size = os.fstat(f.fileno()).st_size

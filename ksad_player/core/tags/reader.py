@@ -359,9 +359,7 @@ def _time_budget(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def read_tags(
-    path: str | os.PathLike[str], *, scan: bool = True, timed: bool = True
-) -> ReadResult:
+def read_tags(path: str | os.PathLike[str], *, scan: bool = True, timed: bool = True) -> ReadResult:
     """Tags for one file, or the reason there are none; never raises for bad files, and
     gives up with TOO_LONG after READ_SECONDS where a timer can interrupt it.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 # Vorbis comment key (lower case) -> the scan's field name. "album artist" is kept apart
@@ -32,6 +33,21 @@ MAX_COMMENT = 64 * 1024  # bytes of one wanted comment
 MAX_READ = 4 * 1024 * 1024  # bytes a Cursor reads into memory, all comments together
 CHUNK = 16 * 1024  # bytes read at once, so that small comments cost one read
 AFTER_SKIP = 512  # bytes read at once just after a skip: most likely one comment's head
+
+
+@dataclass(frozen=True)
+class VorbisRead:
+    """What a scan needs of a FLAC or Ogg file, as the mutagen path would give it.
+
+    `fields` maps title, artist, album, albumartist and track to texts in file order,
+    raw (empty and untrimmed values kept), "albumartist" holding the values of
+    ALBUMARTIST, then those of "ALBUM ARTIST", as reader._from_vorbis adds them."""
+
+    fields: dict[str, list[str]]
+    has_cover: bool
+    length: float
+    bitrate: int
+    codec: str  # "flac", "vorbis" or "opus"
 
 
 class Unusual(Exception):
