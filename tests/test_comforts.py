@@ -146,3 +146,26 @@ def test_gentle_listening_can_be_tried_on_the_demo(isolated_xdg, tmp_path):
     assert {i.entry.id for i in s.queue_for(mood)} & in_demo
     s.gentle = True
     assert not {i.entry.id for i in s.queue_for(mood)} & in_demo
+
+
+@pytest.mark.parametrize("repeat", ["off", "all", "one"])
+def test_sleep_after_this_song_stops_at_its_end_even_on_repeat_one(make_track, tmp_path, repeat):
+    """Decided when the end comes, not by a tick that could miss a repeat's restart."""
+    from ksad_player.core.play.player import EventKind, PlaybackEvent
+
+    s = _session(make_track, tmp_path, LONELY)
+    s.backend.duration_ms = lambda: 200_000  # a song that has length (libVLC's own: below)
+    s.play_mood("loneliness")
+    s.player.set_repeat(repeat)
+    first = s.player.current
+    started = []
+    real_play = s.backend.play
+    s.backend.play = lambda path: (started.append(path), real_play(path))[1]
+    s.sleep_after_track()
+    s.player.handle(PlaybackEvent(EventKind.ENDED, first.path))
+    assert s.player.state.status is PlaybackStatus.STOPPED
+    assert started == []  # nothing began, not even for a moment
+    assert s.sleep_tick() == "" and not s.sleep.active  # the timer's work is done
+    s.player.toggle()  # the next listening is not cut short
+    s.player.handle(PlaybackEvent(EventKind.ENDED, s.player.current.path))
+    assert s.player.state.status is PlaybackStatus.PLAYING and started

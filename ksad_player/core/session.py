@@ -151,6 +151,7 @@ class Session:
 
         player = Player(self.backend)
         player.listeners.append(self._forget_resume)
+        player.listeners.append(self._sleep_follows)
         return player
 
     @cached_property
@@ -552,10 +553,25 @@ class Session:
         if self.player.current is None or self.player.state.status is PlaybackStatus.STOPPED:
             return
         self.sleep.after_track(self.player.state.index)
+        self.player.stop_after_current = True  # exact at the end, even on repeat-one
         self._tell(SessionChange.SLEEP)
+
+    def _sleep_follows(self, what: PlayerChange, player: Player) -> None:
+        """"After this song" is done once playing stops (the song ended, or was stopped):
+        the timer goes off at once, its volume given back, not at the next tick."""
+        from ksad_player.core.play.player import PlaybackStatus, PlayerChange
+        from ksad_player.core.play.sleep import SleepMode
+
+        if (
+            what is PlayerChange.STATUS
+            and player.state.status is PlaybackStatus.STOPPED
+            and self.sleep.mode is SleepMode.END_OF_TRACK
+        ):
+            self.sleep_cancel()
 
     def sleep_cancel(self) -> None:
         self.sleep.cancel()
+        self.player.stop_after_current = False
         self.backend.set_volume(self.volume)
         self._tell(SessionChange.SLEEP)
 
@@ -578,6 +594,7 @@ class Session:
         pos, dur = (self.backend.position_ms(), self.backend.duration_ms()) if playing else (0, 0)
         if self.sleep.due(now, pos, dur, self.player.state.index):
             self.sleep.cancel()
+            self.player.stop_after_current = False
             self.player.stop()
             self.backend.set_volume(self.volume)
             self._tell(SessionChange.SLEEP)

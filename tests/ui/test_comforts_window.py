@@ -109,12 +109,14 @@ def test_a_content_note_shows_before_its_song_plays(qtbot, open_window, null_bac
 
 
 @pytest.mark.vlc
+@pytest.mark.parametrize("repeat", ["off", "one"])
 def test_sleep_after_this_song_stops_there_and_the_status_bar_says_so(
-    qtbot, open_window, out_wav, tmp_path
+    qtbot, open_window, out_wav, tmp_path, repeat
 ):
     window = open_window()
     _library(qtbot, window, tmp_path, [("Fine", "Taeyeon"), ("Stay", "BLACKPINK")], 1.5)
     window.play_mood("heartbreak")
+    window.player.set_repeat(repeat)  # repeat-one: the same song must not start again
     _pb, texts = menu_texts(window, "&Playback")
     assert "Sleep timer" in texts
     names = [a.text() for a in window.sleep_menu.actions()]

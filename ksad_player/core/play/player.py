@@ -162,6 +162,9 @@ class Player:
         self.listeners: list[Listener] = []
         self.last_error = ""
         self.output_problem = ""  # set when no audio output works: nothing would be heard
+        # "Sleep after this song": the end of this song stops, whatever would follow (the
+        # next song, or the same one again on repeat-one), decided when the end comes.
+        self.stop_after_current = False
 
     # -- notifications ------------------------------------------------------------------
     def _tell(self, what: PlayerChange) -> None:
@@ -181,6 +184,7 @@ class Player:
     def load(self, items: list[Item], *, start: int | None = 0) -> None:
         """Replace the queue; start playing at `start` (None: stay stopped)."""
         self.backend.stop()
+        self.stop_after_current = False
         self.state.queue = list(items)
         self.state.index = -1
         self.state.status = PlaybackStatus.STOPPED
@@ -308,6 +312,11 @@ class Player:
             # libVLC "ends" a file it found no audio in at once, without an error.
             event = PlaybackEvent(EventKind.ERROR, event.path, "no audio libVLC can decode")
         if event.kind == EventKind.ENDED:
+            if self.stop_after_current:
+                self.stop_after_current = False
+                self.state.status = PlaybackStatus.STOPPED
+                self._tell(PlayerChange.STATUS)
+                return
             nxt = self._following(self.state.index)
             if nxt is None:
                 self.state.status = PlaybackStatus.STOPPED
