@@ -256,3 +256,27 @@ def test_the_child_holds_no_file_of_the_parent(tmp_path, split_allowed, monkeypa
     assert split_allowed and _files(found) == _files(list(walk_folders(lib)))
     assert json.loads(report.read_text()) == {"lock": False, "pipe": True}
     _no_child_left(split_allowed)
+
+
+def test_folders_that_vanish_under_the_child_are_each_reported(
+    tmp_path, split_allowed, monkeypatch
+):
+    """Two of the child's folders are gone by the time it gets there: both are said."""
+    import shutil
+
+    lib = os.fsencode(_tree(tmp_path))
+    real = walk.walk_folders
+    doomed: list[bytes] = []
+
+    def vanishing(path, *args, **kwargs):  # the child's first two folders go away first
+        if path != lib and len(doomed) < 2:
+            doomed.append(path)
+            shutil.rmtree(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(walk, "walk_folders", vanishing)
+    found = list(walk_split(lib))
+    assert split_allowed
+    gone = sorted(s.path for f in found for s in f.skipped)
+    assert len(set(gone)) == 2  # each said once, neither lost to the other
+    assert all(os.path.dirname(g) == os.fsdecode(lib) and not os.path.exists(g) for g in gone)

@@ -24,6 +24,7 @@ from ksad_player.core.tags import AUDIO_EXTENSIONS, is_audio_name
 Warn = Callable[[str], None]
 AUDIO_SUFFIXES = frozenset(e.encode() for e in AUDIO_EXTENSIONS)
 Ident = tuple[int, int]  # (st_dev, st_ino): a directory, whatever path reached it
+NO_IDENT: Ident = (0, 0)  # what a top folder that cannot be stat'ed is given
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Found(NamedTuple):
     folder: bytes
     files: list[tuple[bytes, int, int]]
     skipped: list[Skipped]
-    ident: Ident = (0, 0)
+    ident: Ident = NO_IDENT
 
 
 def _audio(name: bytes) -> bool:
@@ -264,10 +265,11 @@ def walk_split(
                 complete = True
                 continue
             folder, files, skipped, ident = entry
-            received.add(ident)
-            if ident in seen and ident not in theirs_idents:
-                continue  # this side walked it already, by another path
-            seen.add(ident)
+            if ident != NO_IDENT:  # (a folder that could not even be stat'ed has none)
+                received.add(ident)
+                if ident in seen and ident not in theirs_idents:
+                    continue  # this side walked it already, by another path
+                seen.add(ident)
             yield Found(folder, files, [Skipped(p, why) for p, why in skipped], ident)
 
     try:
@@ -286,7 +288,7 @@ def walk_split(
             again = seen - received
             for path, _ident in theirs:
                 for found in walk_folders(path, again, ordered=False, root=top):
-                    if found.ident not in received:
+                    if found.ident == NO_IDENT or found.ident not in received:
                         yield found
             seen |= again
     finally:
