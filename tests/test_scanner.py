@@ -235,3 +235,29 @@ def test_a_scan_off_the_main_thread_still_has_a_time_budget_per_file(make_track,
     assert {p.reason for p in problems} == {TOO_LONG} and len(problems) == tight.errors
     usual, problems = outcome["usual"]
     assert usual.matched == 10 and problems == []
+
+
+def test_a_new_folder_walks_in_one_process_and_a_known_one_is_shared(
+    tmp_path, matcher, monkeypatch
+):
+    """Cold, every file will be read and the other core starts the workers; on a rescan
+    the walk is the work, and a forked child takes part of it (bench/scan.py)."""
+    from ksad_player.core.library import walk
+
+    lib = many(tmp_path, 60, per_folder=5)  # twelve folders at the top
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(walk, "_split_ok", lambda: True)  # pytest itself may hold threads
+    monkeypatch.setattr(walk.os, "fork", counting_fork)
+    with LibraryIndex() as idx:
+        cold, _ = drain(scan(idx, matcher, [str(lib)], workers=1))
+        assert cold.new == 60 and forks == []
+        again, _ = drain(scan(idx, matcher, workers=1))
+        assert (again.files, again.new, again.removed) == (60, 0, 0) and len(forks) == 1

@@ -142,6 +142,10 @@ def _part_name(i: int, n: int) -> str:
     return f"its {_ORDINAL[i] if i < len(_ORDINAL) else str(i + 1) + 'th'} part"
 
 
+# An artist credit holding version words: (its text, the names it reads as, the words).
+_Credit = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass(slots=True)
 class _Reading:
     """One way of reading a file: which text is the title, which names are the artist."""
@@ -314,14 +318,14 @@ class Matcher:
         return 0.0, []
 
     def _credit_versions(
-        self, i: int, credits: tuple[tuple[str, tuple[str, ...]], ...]
+        self, i: int, credits: tuple[_Credit, ...]
     ) -> set[str]:
         """The version words of artist credits, less the part of each credit that reads as
         this song's artist: "Mix Kyung Hoon" is Min Kyung Hoon one letter off, no remix;
         a channel ("Piano Covers") or a bracket ("Taeyang (Remix)") still counts."""
         out: set[str] = set()
-        for credit, found in credits:
-            _score, reasons = self._artist_score(i, parse_artists([credit]).primary, (), "")
+        for credit, names, found in credits:
+            _score, reasons = self._artist_score(i, names, (), "")
             rest = credit
             for reason in reasons:
                 rest = rest.replace(reason.value, " ") if reason.value else rest
@@ -341,7 +345,7 @@ class Matcher:
         # Version words count wherever they stand: title tag (a video title too), file name.
         # Looked for only once some catalog title is in sight.
         versions: set[str] = set()
-        credits: list[tuple[str, tuple[str, ...]]] = []  # artist credits holding version words
+        credits: list[_Credit] = []  # artist credits holding version words, read once
 
         def read(r: _Reading, hits: _Hits | None = None) -> Match:
             nonlocal stem
@@ -351,7 +355,8 @@ class Matcher:
                 for a in tags.artists[:MAX_CREDITS]:  # a channel: "Piano Covers", "Nightcore X"
                     found = version_of(a)
                     if found:
-                        credits.append((clip(a), found))
+                        credit = clip(a)
+                        credits.append((credit, parse_artists([credit]).primary, found))
                 if stem:
                     vid = _VIDEO_ID_HINT.search(tags.path)
                     # "demo" in a file name is too often the folder's own word (a demo
@@ -544,7 +549,7 @@ class Matcher:
         r: _Reading,
         versions: set[str],
         hits: _Hits | None = None,
-        credits: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        credits: tuple[_Credit, ...] = (),
     ) -> Match:
         hits = self._hits(r.title) if hits is None else hits
         first: set[str] = set()
